@@ -1,0 +1,118 @@
+"""One table of every estimator and bound, by name, with its defaults.
+
+Configs, the benchmark runner and the cross-cutting tests look estimators up here
+instead of importing them one by one. An entry records what the estimator computes
+and on which kind of samples, so a caller can skip the ones that do not apply.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+QUANTITIES = ("entropy", "mutual_information", "conditional_mutual_information")
+INPUTS = ("continuous", "discrete", "mixed")
+
+
+@dataclasses.dataclass(frozen=True)
+class EstimatorSpec:
+    """What the registry knows about one estimator.
+
+    Attributes:
+      name: registry name, e.g. ``"ksg"``.
+      fn: the public function; called as ``fn(x, **kwargs)`` (entropy),
+        ``fn(x, y, **kwargs)`` (mutual information) or ``fn(x, y, z, **kwargs)``
+        (conditional mutual information), with ``key`` first when ``needs_key``.
+      quantity: one of ``QUANTITIES``.
+      inputs: ``"continuous"`` (float samples), ``"discrete"`` (integer symbols) or
+        ``"mixed"`` (discrete ``x`` or ``y`` against continuous features).
+      defaults: keyword arguments applied by :meth:`bind`.
+      needs_key: the estimator draws random numbers (neural bounds, noise).
+      max_dim: largest total dimension it handles sensibly (None: no limit); the
+        benchmark skips tasks above it.
+      jittable: whether ``fn`` can be traced by ``jax.jit`` with the defaults.
+      description: one line for tables and ``--help``.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    quantity: str
+    inputs: str = "continuous"
+    defaults: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    needs_key: bool = False
+    max_dim: int | None = None
+    jittable: bool = True
+    description: str = ""
+
+    def bind(self, **overrides: Any) -> Callable[..., Any]:
+        """The estimator with its defaults, updated by ``overrides``, filled in."""
+        unknown = set(overrides) - set(self.defaults)
+        if unknown:
+            raise ValueError(
+                f"Unknown option(s) {sorted(unknown)} for estimator {self.name!r}; "
+                f"known: {sorted(self.defaults)}."
+            )
+        return functools.partial(self.fn, **{**self.defaults, **overrides})
+
+
+_ESTIMATORS: dict[str, EstimatorSpec] = {}
+ESTIMATORS: Mapping[str, EstimatorSpec] = MappingProxyType(_ESTIMATORS)
+
+
+def register_estimator(
+    name: str,
+    fn: Callable[..., Any],
+    *,
+    quantity: str,
+    inputs: str = "continuous",
+    defaults: Mapping[str, Any] | None = None,
+    needs_key: bool = False,
+    max_dim: int | None = None,
+    jittable: bool = True,
+    description: str = "",
+) -> EstimatorSpec:
+    """Adds an estimator to the registry; names are unique."""
+    if quantity not in QUANTITIES:
+        raise ValueError(f"`quantity` must be one of {QUANTITIES}, got {quantity!r}.")
+    if inputs not in INPUTS:
+        raise ValueError(f"`inputs` must be one of {INPUTS}, got {inputs!r}.")
+    if name in _ESTIMATORS:
+        raise ValueError(f"An estimator named {name!r} is already registered.")
+    spec = EstimatorSpec(
+        name=name,
+        fn=fn,
+        quantity=quantity,
+        inputs=inputs,
+        defaults=MappingProxyType(dict(defaults or {})),
+        needs_key=needs_key,
+        max_dim=max_dim,
+        jittable=jittable,
+        description=description,
+    )
+    _ESTIMATORS[name] = spec
+    return spec
+
+
+def get_estimator(name: str) -> EstimatorSpec:
+    """The registry entry called ``name``; the error lists the known names."""
+    try:
+        return _ESTIMATORS[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown estimator {name!r}; registered: {sorted(_ESTIMATORS)}."
+        ) from None
+
+
+def list_estimators(
+    *, quantity: str | None = None, inputs: str | None = None
+) -> list[EstimatorSpec]:
+    """Registered estimators, optionally filtered by quantity and input kind."""
+    return [
+        spec
+        for spec in _ESTIMATORS.values()
+        if (quantity is None or spec.quantity == quantity)
+        and (inputs is None or spec.inputs == inputs)
+    ]

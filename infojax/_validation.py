@@ -1,0 +1,154 @@
+"""Argument checks shared by every public function.
+
+Each check runs only on concrete arrays: under a caller's ``jax.jit`` or ``jax.vmap``
+the values are abstract tracers and only the shape and dtype checks can run. Every
+error names the offending argument.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.typing import ArrayLike
+
+
+def is_concrete(*arrays: ArrayLike) -> bool:
+    """True when none of ``arrays`` is a tracer, so value checks can run."""
+    return not any(isinstance(a, jax.core.Tracer) for a in arrays)
+
+
+def probability_tolerance(dtype) -> float:
+    """Absolute tolerance on ``sum(p) - 1`` for a probability table of ``dtype``.
+
+    1e-4 for float32 (and narrower) and 1e-8 for float64: a table of a million float32
+    entries normalised in float32 sums to one within about 1e-5.
+    """
+    return 1e-8 if jnp.dtype(dtype) == jnp.float64 else 1e-4
+
+
+def as_float_array(x: ArrayLike, name: str) -> jax.Array:
+    """``x`` as a floating JAX array: floats keep their dtype, ints and bools are promoted.
+
+    Raises:
+        TypeError: if ``x`` is complex or not numeric.
+    """
+    x = jnp.asarray(x)
+    if jnp.issubdtype(x.dtype, jnp.complexfloating):
+        raise TypeError(f"`{name}` must be real, got dtype {x.dtype}.")
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        return x
+    if jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_:
+        return x.astype(jnp.result_type(float))
+    raise TypeError(f"`{name}` must be a real numeric array, got dtype {x.dtype}.")
+
+
+def check_finite(x: jax.Array, name: str) -> None:
+    """Raises ValueError if a concrete ``x`` holds NaN or inf."""
+    if not is_concrete(x):
+        return
+    values = np.asarray(x)
+    if np.isnan(values).any():
+        raise ValueError(f"`{name}` contains NaN.")
+    if np.isinf(values).any():
+        raise ValueError(f"`{name}` contains inf.")
+
+
+def check_min_ndim(x: jax.Array, name: str, ndim: int, what: str) -> None:
+    if x.ndim < ndim:
+        raise ValueError(
+            f"`{name}` must have at least {ndim} axes ({what}), got shape {x.shape}."
+        )
+
+
+def check_probabilities(p: jax.Array, name: str, *, axes: Sequence[int] = (-1,)) -> None:
+    """Raises ValueError unless a concrete ``p`` is a probability table over ``axes``.
+
+    Entries must be finite and non-negative, and each distribution (the sum over
+    ``axes``) must be one within :func:`probability_tolerance` of its dtype.
+    """
+    if p.ndim < len(axes) or any(p.shape[a] == 0 for a in axes):
+        raise ValueError(f"`{name}` has no outcomes along its distribution axes {tuple(axes)}.")
+    if not is_concrete(p):
+        return
+    check_finite(p, name)
+    values = np.asarray(p)
+    if (values < 0).any():
+        raise ValueError(f"`{name}` has negative probabilities (min {values.min():.3g}).")
+    totals = values.sum(axis=tuple(axes), dtype=np.float64)
+    tolerance = probability_tolerance(p.dtype)
+    worst = np.abs(totals - 1.0).max() if totals.size else 0.0
+    if worst > tolerance:
+        raise ValueError(
+            f"`{name}` is not normalised: a distribution sums to {1.0 + worst:.6g} or "
+            f"{1.0 - worst:.6g} (allowed |sum - 1| <= {tolerance:g} for {p.dtype})."
+        )
+
+
+def check_nonnegative(x: jax.Array, name: str) -> None:
+    """Raises ValueError if a concrete ``x`` holds NaN, inf or negative values."""
+    if not is_concrete(x):
+        return
+    check_finite(x, name)
+    if (np.asarray(x) < 0).any():
+        raise ValueError(f"`{name}` must be non-negative (min {np.asarray(x).min():.3g}).")
+
+
+def check_same_shape(a: jax.Array, b: jax.Array, name_a: str, name_b: str) -> None:
+    if a.shape != b.shape:
+        raise ValueError(
+            f"`{name_a}` and `{name_b}` must have the same shape, got {a.shape} and {b.shape}."
+        )
+
+
+def check_base(base: float | None) -> None:
+    if base is None:
+        return
+    if isinstance(base, jax.core.Tracer):
+        return
+    if not (base > 0 and base != 1 and math.isfinite(base)):
+        raise ValueError(f"`base` must be positive, finite and not 1, got {base!r}.")
+
+
+def as_samples(x: ArrayLike, name: str, *, floating: bool = True) -> jax.Array:
+    """Samples as a 2-D array of shape (n, d); a 1-D array is one column.
+
+    With ``floating`` the array is converted as by :func:`as_float_array` and checked
+    for NaN and inf; otherwise it must hold integers (discrete symbols).
+    """
+    x = jnp.asarray(x)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"`{name}` must have shape (n,) or (n, d), got {x.shape}.")
+    if x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"`{name}` is empty (shape {x.shape}).")
+    if floating:
+        x = as_float_array(x, name)
+        check_finite(x, name)
+    elif not (jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_):
+        raise TypeError(
+            f"`{name}` must hold integer symbols for a discrete estimator, got dtype {x.dtype}."
+        )
+    return x
+
+
+def check_same_length(*named: tuple[jax.Array, str]) -> None:
+    """Raises ValueError unless all sample arrays have the same number of rows."""
+    lengths = {name: a.shape[0] for a, name in named}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"`{name}` has {n}" for name, n in lengths.items())
+        raise ValueError(f"Sample arrays must have the same number of rows: {listed}.")
+
+
+def check_neighbours(k: int, n: int, name: str = "k") -> None:
+    """Raises ValueError unless 1 <= k < n (k-th neighbour of n samples)."""
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+        raise TypeError(f"`{name}` must be a Python int, got {type(k).__name__}.")
+    if k < 1:
+        raise ValueError(f"`{name}` must be >= 1, got {k}.")
+    if k >= n:
+        raise ValueError(f"`{name}` must be smaller than the number of samples n={n}, got {k}.")
