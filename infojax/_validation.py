@@ -59,9 +59,7 @@ def check_finite(x: jax.Array, name: str) -> None:
 
 def check_min_ndim(x: jax.Array, name: str, ndim: int, what: str) -> None:
     if x.ndim < ndim:
-        raise ValueError(
-            f"`{name}` must have at least {ndim} axes ({what}), got shape {x.shape}."
-        )
+        raise ValueError(f"`{name}` must have at least {ndim} axes ({what}), got shape {x.shape}.")
 
 
 def check_probabilities(p: jax.Array, name: str, *, axes: Sequence[int] = (-1,)) -> None:
@@ -152,3 +150,49 @@ def check_neighbours(k: int, n: int, name: str = "k") -> None:
         raise ValueError(f"`{name}` must be >= 1, got {k}.")
     if k >= n:
         raise ValueError(f"`{name}` must be smaller than the number of samples n={n}, got {k}.")
+
+
+def check_not_constant(x: jax.Array, name: str) -> None:
+    """Raises ValueError if a concrete 2-D sample array ``x`` has a constant column.
+
+    Nearest-neighbour estimators of continuous densities degenerate on a constant
+    column (all distances along it are zero).
+    """
+    if not is_concrete(x) or x.shape[0] < 2:
+        return
+    values = np.asarray(x)
+    constant = np.flatnonzero((values == values[:1]).all(axis=0))
+    if constant.size:
+        raise ValueError(
+            f"`{name}` has constant column(s) {constant.tolist()}; this estimator needs "
+            "samples of a continuous distribution."
+        )
+
+
+def check_key(key: ArrayLike, name: str = "key") -> jax.Array:
+    """``key`` as a single PRNG key: a typed key array of shape () or a raw uint32[2].
+
+    Raises:
+        TypeError: if ``key`` is neither.
+    """
+    key = jnp.asarray(key) if not isinstance(key, jax.Array) else key
+    if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
+        if key.shape != ():
+            raise TypeError(
+                f"`{name}` must be a single PRNG key, got a key array of shape {key.shape}."
+            )
+        return key
+    if key.dtype == jnp.uint32 and key.shape == (2,):
+        return key
+    raise TypeError(
+        f"`{name}` must be a PRNG key (jax.random.key(seed) or jax.random.PRNGKey(seed)), "
+        f"got dtype {key.dtype} and shape {key.shape}."
+    )
+
+
+def check_positive_int(value: int, name: str) -> None:
+    """Raises TypeError unless ``value`` is a Python int, ValueError unless it is >= 1."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"`{name}` must be a Python int, got {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"`{name}` must be >= 1, got {value}.")

@@ -6,7 +6,10 @@ name in :data:`infojax.estimators.ESTIMATORS`.
 """
 
 # Registry.
-from infojax._registry import ESTIMATORS, EstimatorSpec, get_estimator, list_estimators
+from infojax._registry import ESTIMATORS
+from infojax._registry import EstimatorSpec
+from infojax._registry import get_estimator
+from infojax._registry import list_estimators
 
 # --- discrete, binning, Gaussian (modules _discrete.py, _binning.py, _gaussian.py) ---
 # (imports added here by their author)

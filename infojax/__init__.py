@@ -1,0 +1,56 @@
+"""infojax: information theory for deep learning, in JAX.
+
+The exact measures are re-exported here (``infojax.entropy``, ...); estimators from
+samples, neural bounds, statistics, ground-truth tasks, data, models, training and
+tracking live in their subpackages.
+"""
+
+from infojax import bayes
+from infojax import measures
+from infojax.measures import conditional_entropy
+from infojax.measures import conditional_mutual_information
+from infojax.measures import cross_entropy
+from infojax.measures import cross_entropy_from_logits
+from infojax.measures import entropy
+from infojax.measures import entropy_from_logits
+from infojax.measures import gaussian_entropy
+from infojax.measures import gaussian_kl_divergence
+from infojax.measures import gaussian_mutual_information
+from infojax.measures import interaction_information
+from infojax.measures import joint_entropy
+from infojax.measures import js_divergence
+from infojax.measures import kl_divergence
+from infojax.measures import kl_divergence_from_logits
+from infojax.measures import mutual_information
+from infojax.measures import mutual_information_from_logits
+from infojax.measures import normalized_mutual_information
+from infojax.measures import renyi_entropy
+from infojax.measures import total_correlation
+from infojax.measures import variation_of_information
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "bayes",
+    "conditional_entropy",
+    "conditional_mutual_information",
+    "cross_entropy",
+    "cross_entropy_from_logits",
+    "entropy",
+    "entropy_from_logits",
+    "gaussian_entropy",
+    "gaussian_kl_divergence",
+    "gaussian_mutual_information",
+    "interaction_information",
+    "joint_entropy",
+    "js_divergence",
+    "kl_divergence",
+    "kl_divergence_from_logits",
+    "measures",
+    "mutual_information",
+    "mutual_information_from_logits",
+    "normalized_mutual_information",
+    "renyi_entropy",
+    "total_correlation",
+    "variation_of_information",
+]

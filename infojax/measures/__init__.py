@@ -1,0 +1,49 @@
+"""Exact information measures of known distributions.
+
+Probability tables (distribution over the last axis), logits, and closed forms for
+Gaussians. Nats unless ``base`` is given.
+"""
+
+from infojax.measures._gaussian import gaussian_entropy
+from infojax.measures._gaussian import gaussian_kl_divergence
+from infojax.measures._gaussian import gaussian_mutual_information
+from infojax.measures._logits import cross_entropy_from_logits
+from infojax.measures._logits import entropy_from_logits
+from infojax.measures._logits import kl_divergence_from_logits
+from infojax.measures._logits import mutual_information_from_logits
+from infojax.measures._tables import conditional_entropy
+from infojax.measures._tables import conditional_mutual_information
+from infojax.measures._tables import cross_entropy
+from infojax.measures._tables import entropy
+from infojax.measures._tables import interaction_information
+from infojax.measures._tables import joint_entropy
+from infojax.measures._tables import js_divergence
+from infojax.measures._tables import kl_divergence
+from infojax.measures._tables import mutual_information
+from infojax.measures._tables import normalized_mutual_information
+from infojax.measures._tables import renyi_entropy
+from infojax.measures._tables import total_correlation
+from infojax.measures._tables import variation_of_information
+
+__all__ = [
+    "conditional_entropy",
+    "conditional_mutual_information",
+    "cross_entropy",
+    "cross_entropy_from_logits",
+    "entropy",
+    "entropy_from_logits",
+    "gaussian_entropy",
+    "gaussian_kl_divergence",
+    "gaussian_mutual_information",
+    "interaction_information",
+    "joint_entropy",
+    "js_divergence",
+    "kl_divergence",
+    "kl_divergence_from_logits",
+    "mutual_information",
+    "mutual_information_from_logits",
+    "normalized_mutual_information",
+    "renyi_entropy",
+    "total_correlation",
+    "variation_of_information",
+]
