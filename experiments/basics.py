@@ -65,7 +65,7 @@ def least_squares_example(
 
     def not_converged(state):
         step, _, _, gradient = state
-        return (step < max_steps) & (optax.global_norm(gradient) > tolerance)
+        return (step < max_steps) & (jnp.linalg.norm(gradient) > tolerance)
 
     def descend(state):
         step, weights, opt_state, gradient = state
@@ -83,7 +83,7 @@ def least_squares_example(
         "steps": int(steps),
         "weights": np.asarray(weights),
         "closed_form": closed_form,
-        "gradient_norm": float(optax.global_norm(gradient)),
+        "gradient_norm": float(jnp.linalg.norm(gradient)),
         "loss": float(loss(weights)),
     }
 

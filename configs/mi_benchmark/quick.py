@@ -1,0 +1,33 @@
+"""A small benchmark that runs in well under two minutes on two CPU cores.
+
+python -m experiments.main --config=configs/mi_benchmark/quick.py --workdir=runs/quick
+"""
+
+import ml_collections
+
+from configs.mi_benchmark import default
+
+
+def get_config() -> ml_collections.ConfigDict:
+    config = default.get_config()
+    config.seeds = 2
+    config.sample_sizes = (1000,)
+    config.tasks = (
+        "normal-dense-1x1-rho0.75",
+        "normal-dense-5x5-rho0.5",
+        "student-t-dense-1x1-rho0.5-nu1",
+        "additive-uniform-eps0.5",
+        "discrete-continuous-m4",
+        "normal-dense-1x1-rho0.75+half_cube",
+    )
+    config.estimators = (
+        "ksg",
+        "ksg2",
+        "gaussian",
+        "gaussian_copula",
+        "mixed_ksg",
+        "binning",
+        "neural_infonce",
+    )
+    config.estimator_options = ml_collections.ConfigDict({"neural_infonce": {"steps": 300}})
+    return config
