@@ -23,6 +23,15 @@ from infojax._validation import check_nonnegative
 from infojax._validation import check_probabilities
 from infojax._validation import is_concrete
 
+__all__ = [
+    "SequentialPosterior",
+    "evidence",
+    "log_evidence",
+    "log_posterior",
+    "posterior",
+    "sequential_update",
+]
+
 
 def _prior_and_likelihood(prior: ArrayLike, likelihood: ArrayLike) -> tuple[jax.Array, jax.Array]:
     prior = as_float_array(prior, "prior")

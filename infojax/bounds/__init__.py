@@ -1,1 +1,68 @@
-"""infojax.bounds."""
+"""Variational (neural) bounds on mutual information, critics, and the loop that fits them."""
+
+from infojax.bounds import _estimators  # noqa: F401  (registers neural_* estimators)
+from infojax.bounds._bounds import BOUNDS
+from infojax.bounds._bounds import BoundSpec
+from infojax.bounds._bounds import MineState
+from infojax.bounds._bounds import club_bound
+from infojax.bounds._bounds import conditional_log_likelihood
+from infojax.bounds._bounds import dv_bound
+from infojax.bounds._bounds import get_bound
+from infojax.bounds._bounds import infonce_bound
+from infojax.bounds._bounds import interpolated_bound
+from infojax.bounds._bounds import js_bound
+from infojax.bounds._bounds import js_objective
+from infojax.bounds._bounds import mine_bound
+from infojax.bounds._bounds import mine_init_state
+from infojax.bounds._bounds import mine_update_state
+from infojax.bounds._bounds import nwj_bound
+from infojax.bounds._bounds import smile_bound
+from infojax.bounds._critics import ACTIVATIONS
+from infojax.bounds._critics import CRITICS
+from infojax.bounds._critics import MLP
+from infojax.bounds._critics import BilinearCritic
+from infojax.bounds._critics import ConcatenatedCritic
+from infojax.bounds._critics import GaussianConditional
+from infojax.bounds._critics import SeparableCritic
+from infojax.bounds._critics import score_matrix
+from infojax.bounds._fit import FitSettings
+from infojax.bounds._fit import MutualInformationFit
+from infojax.bounds._fit import default_optimizer
+from infojax.bounds._fit import fit_mutual_information
+from infojax.bounds._fit import make_held_out_evaluation
+from infojax.bounds._fit import make_settings
+from infojax.bounds._fit import make_train_step
+
+__all__ = [
+    "ACTIVATIONS",
+    "BOUNDS",
+    "CRITICS",
+    "MLP",
+    "BilinearCritic",
+    "BoundSpec",
+    "ConcatenatedCritic",
+    "FitSettings",
+    "GaussianConditional",
+    "MineState",
+    "MutualInformationFit",
+    "SeparableCritic",
+    "club_bound",
+    "conditional_log_likelihood",
+    "default_optimizer",
+    "dv_bound",
+    "fit_mutual_information",
+    "get_bound",
+    "infonce_bound",
+    "interpolated_bound",
+    "js_bound",
+    "js_objective",
+    "make_held_out_evaluation",
+    "make_settings",
+    "make_train_step",
+    "mine_bound",
+    "mine_init_state",
+    "mine_update_state",
+    "nwj_bound",
+    "score_matrix",
+    "smile_bound",
+]

@@ -5,21 +5,52 @@ given); batch over seeds, tasks or layers with ``jax.vmap``. All are registered 
 name in :data:`infojax.estimators.ESTIMATORS`.
 """
 
-# Registry.
 from infojax._registry import ESTIMATORS
 from infojax._registry import EstimatorSpec
 from infojax._registry import get_estimator
 from infojax._registry import list_estimators
-
-# --- discrete, binning, Gaussian (modules _discrete.py, _binning.py, _gaussian.py) ---
-# (imports added here by their author)
-
-# --- nearest-neighbour and kernel (modules _neighbours.py, _kernel.py) ---
-# (imports added here by their author)
+from infojax.estimators._binning import binned_entropy
+from infojax.estimators._binning import binned_information_plane
+from infojax.estimators._binning import binned_mutual_information
+from infojax.estimators._discrete import discrete_conditional_mutual_information
+from infojax.estimators._discrete import discrete_entropy
+from infojax.estimators._discrete import discrete_mutual_information
+from infojax.estimators._gaussian import gaussian_copula_mutual_information
+from infojax.estimators._gaussian import gaussian_mutual_information
+from infojax.estimators._kernel import hsic
+from infojax.estimators._kernel import kde_entropy
+from infojax.estimators._kernel import kde_information_plane
+from infojax.estimators._kernel import kde_input_information
+from infojax.estimators._kernel import kde_label_information
+from infojax.estimators._kernel import matrix_renyi_entropy
+from infojax.estimators._kernel import matrix_renyi_mutual_information
+from infojax.estimators._neighbours import kl_entropy
+from infojax.estimators._neighbours import ksg_conditional_mutual_information
+from infojax.estimators._neighbours import ksg_mutual_information
+from infojax.estimators._neighbours import mixed_ksg_mutual_information
 
 __all__ = [
     "ESTIMATORS",
     "EstimatorSpec",
+    "binned_entropy",
+    "binned_information_plane",
+    "binned_mutual_information",
+    "discrete_conditional_mutual_information",
+    "discrete_entropy",
+    "discrete_mutual_information",
+    "gaussian_copula_mutual_information",
+    "gaussian_mutual_information",
     "get_estimator",
+    "hsic",
+    "kde_entropy",
+    "kde_information_plane",
+    "kde_input_information",
+    "kde_label_information",
+    "kl_entropy",
+    "ksg_conditional_mutual_information",
+    "ksg_mutual_information",
     "list_estimators",
+    "matrix_renyi_entropy",
+    "matrix_renyi_mutual_information",
+    "mixed_ksg_mutual_information",
 ]

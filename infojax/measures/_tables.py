@@ -368,10 +368,14 @@ def renyi_entropy(p: ArrayLike, *, alpha: float, base: float | None = None) -> j
     elif math.isinf(alpha):
         value = -jnp.log(jnp.max(p, axis=-1))
     else:
+        # Powers of p / max(p) include an exact 1, so their sum cannot underflow to 0
+        # for large alpha (0.5**5000 does): log sum p^a = a log max p + log sum (p/max p)^a.
         positive = p > 0
-        safe_p = jnp.where(positive, p, jnp.ones_like(p))
-        powers = jnp.where(positive, safe_p**alpha, jnp.zeros_like(p))
-        value = jnp.log(jnp.sum(powers, axis=-1)) / (1.0 - alpha)
+        p_max = jnp.max(p, axis=-1, keepdims=True)
+        safe_ratio = jnp.where(positive, p / p_max, jnp.ones_like(p))
+        powers = jnp.where(positive, safe_ratio**alpha, jnp.zeros_like(p))
+        log_sum = alpha * jnp.log(p_max[..., 0]) + jnp.log(jnp.sum(powers, axis=-1))
+        value = log_sum / (1.0 - alpha)
     return to_base(value, base)
 
 

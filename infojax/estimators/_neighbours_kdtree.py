@@ -1,0 +1,148 @@
+"""Host-side k-th neighbour statistics with scipy's KD-tree, through ``jax.pure_callback``.
+
+Each function returns the same per-row statistics as the pure-JAX blocked path in
+:mod:`infojax.estimators._neighbours`, so both backends share the final formulas.
+The host work runs on a worker thread started when this module is imported, not on
+XLA's callback thread: that thread flushes denormal floats to zero, and scipy's
+KD-tree build can crash (segmentation fault) on data with many duplicate values under
+that floating-point mode. Trees are built with the sliding-midpoint rule
+(``balanced_tree=False``), which is also safe under it and faster to build.
+
+Strict inequalities ``d < eps`` are counted as ``d <= nextafter(eps, 0)``; a strict
+count at ``eps = 0`` is zero.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from scipy.spatial import cKDTree
+
+_WORKERS = -1
+# One host thread, created here (normally on the importing thread, with the default
+# floating-point mode) and reused by every callback.
+_HOST_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infojax-kdtree")
+_HOST_THREAD.submit(lambda: None).result()
+
+
+def _on_host_thread(fn, *args):
+    """``fn(*args)`` computed on the module's host thread."""
+    return _HOST_THREAD.submit(fn, *args).result()
+
+
+def _tree(points: np.ndarray) -> cKDTree:
+    return cKDTree(points, balanced_tree=False)
+
+
+def _kth_distance(tree: cKDTree, points: np.ndarray, k: int, p: float) -> tuple:
+    """Distances and indices of the k nearest other points; self is the 0-th hit."""
+    distances, indices = tree.query(points, k=k + 1, p=p, workers=_WORKERS)
+    return distances[:, k], indices[:, 1:]
+
+
+def _count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.ndarray:
+    """#{j != i : |p_i - p_j|_max < radius_i} (strict) or ``<= radius_i``."""
+    tree = _tree(points)
+    if strict:
+        positive = radius > 0
+        query_radius = np.where(positive, np.nextafter(radius, 0), 0.0)
+    else:
+        positive = np.ones(radius.shape, bool)
+        query_radius = radius
+    counts = tree.query_ball_point(
+        points, query_radius, p=np.inf, return_length=True, workers=_WORKERS
+    )
+    return np.where(positive, np.asarray(counts) - 1, 0).astype(np.int32)
+
+
+def _host_ksg(x, y, k: int, variant: int):
+    x = np.asarray(x, np.float64)
+    y = np.asarray(y, np.float64)
+    joint = np.concatenate([x, y], axis=1)
+    eps, neighbours = _kth_distance(_tree(joint), joint, k, np.inf)
+    if variant == 1:
+        return _count_within(x, eps, strict=True), _count_within(y, eps, strict=True)
+    eps_x = np.max(np.abs(x[neighbours] - x[:, None, :]).max(axis=-1), axis=1)
+    eps_y = np.max(np.abs(y[neighbours] - y[:, None, :]).max(axis=-1), axis=1)
+    return _count_within(x, eps_x, strict=False), _count_within(y, eps_y, strict=False)
+
+
+def _host_kl(x, k: int, p: float):
+    x = np.asarray(x, np.float64)
+    eps, _ = _kth_distance(_tree(x), x, k, p)
+    return eps
+
+
+def _host_cmi(x, y, z, k: int):
+    x, y, z = (np.asarray(a, np.float64) for a in (x, y, z))
+    joint = np.concatenate([x, y, z], axis=1)
+    eps, _ = _kth_distance(_tree(joint), joint, k, np.inf)
+    return (
+        _count_within(np.concatenate([x, z], axis=1), eps, strict=True),
+        _count_within(np.concatenate([y, z], axis=1), eps, strict=True),
+        _count_within(z, eps, strict=True),
+    )
+
+
+def _host_mixed(x, y, k: int):
+    x = np.asarray(x, np.float64)
+    y = np.asarray(y, np.float64)
+    joint = np.concatenate([x, y], axis=1)
+    rho, _ = _kth_distance(_tree(joint), joint, k, np.inf)
+    # At rho = 0 the counts are of points at distance exactly 0 (``<= 0``).
+    tied = rho == 0
+    joint_ties = _count_within(joint, np.zeros_like(rho), strict=False)
+    n_x = np.where(tied, _count_within(x, rho, strict=False), _count_within(x, rho, strict=True))
+    n_y = np.where(tied, _count_within(y, rho, strict=False), _count_within(y, rho, strict=True))
+    return joint_ties, n_x, n_y
+
+
+def _rows(n: int, dtype, count: int = 1):
+    return tuple(jax.ShapeDtypeStruct((n,), dtype) for _ in range(count))
+
+
+def ksg_counts(x: jax.Array, y: jax.Array, k: int, variant: int):
+    """Marginal neighbour counts (n_x, n_y) of KSG algorithm ``variant``."""
+    return jax.pure_callback(
+        lambda a, b: _on_host_thread(_host_ksg, a, b, k, variant),
+        _rows(x.shape[0], jnp.int32, 2),
+        x,
+        y,
+        vmap_method="sequential",
+    )
+
+
+def kl_distances(x: jax.Array, k: int, p: float) -> jax.Array:
+    """Distance from each point to its k-th nearest other point in the ``p``-norm."""
+    return jax.pure_callback(
+        lambda a: _on_host_thread(_host_kl, a, k, p).astype(x.dtype),
+        jax.ShapeDtypeStruct((x.shape[0],), x.dtype),
+        x,
+        vmap_method="sequential",
+    )
+
+
+def cmi_counts(x: jax.Array, y: jax.Array, z: jax.Array, k: int):
+    """Counts (n_xz, n_yz, n_z) of the Frenzel-Pompe estimator."""
+    return jax.pure_callback(
+        lambda a, b, c: _on_host_thread(_host_cmi, a, b, c, k),
+        _rows(x.shape[0], jnp.int32, 3),
+        x,
+        y,
+        z,
+        vmap_method="sequential",
+    )
+
+
+def mixed_counts(x: jax.Array, y: jax.Array, k: int):
+    """Counts (ties at zero joint distance, n_x, n_y) of the mixed KSG estimator."""
+    return jax.pure_callback(
+        lambda a, b: _on_host_thread(_host_mixed, a, b, k),
+        _rows(x.shape[0], jnp.int32, 3),
+        x,
+        y,
+        vmap_method="sequential",
+    )

@@ -1,0 +1,248 @@
+"""fit_mutual_information: vmap equals loop, jit, dtypes, early stopping, errors, accuracy."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+
+import infojax.bounds as bounds
+from infojax import _registry
+
+# Most tests share these settings and data shapes, so they reuse one compiled loop.
+SMALL = dict(
+    steps=15,
+    batch_size=16,
+    eval_every=5,
+    critic_options={"hidden_sizes": (8,), "embedding_dim": 4, "activation": "relu"},
+)
+N, DIM = 120, 3
+
+
+def _gaussian_pair(key, n, dim, mutual_information, dtype=jnp.float64):
+    """x, y in R^dim, per-coordinate correlation rho: I(X; Y) = -dim/2 log(1 - rho^2)."""
+    rho = math.sqrt(1 - math.exp(-2 * mutual_information / dim))
+    key_x, key_noise = jax.random.split(key)
+    x = jax.random.normal(key_x, (n, dim), dtype)
+    y = rho * x + math.sqrt(1 - rho**2) * jax.random.normal(key_noise, (n, dim), dtype)
+    return x, y
+
+
+def _close(a, b, rtol=1e-7, atol=1e-9):
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol)
+
+
+def _assert_same_fit(a, b, **tolerances):
+    for field in ("estimate", "smoothed_estimate", "training_curve", "held_out_curve"):
+        _close(getattr(a, field), getattr(b, field), **tolerances)
+
+
+def test_vmap_over_seeds_equals_loop():
+    x, y = _gaussian_pair(jax.random.key(0), N, DIM, 1.0)
+    keys = jax.random.split(jax.random.key(1), 3)
+    batched = jax.vmap(lambda k: bounds.fit_mutual_information(x, y, key=k, **SMALL))(keys)
+    assert batched.training_curve.shape == (3, SMALL["steps"])
+    assert batched.held_out_curve.shape == (3, 3)
+    for i, key in enumerate(keys):
+        single = bounds.fit_mutual_information(x, y, key=key, **SMALL)
+        # float64, 15 steps: vmap only reorders sums, differences stay at rounding level.
+        _assert_same_fit(jax.tree.map(lambda leaf, i=i: leaf[i], batched), single)
+
+
+def test_jit_of_vmap_over_tasks_equals_loop():
+    pairs = [_gaussian_pair(jax.random.key(seed), N, DIM, mi) for seed, mi in [(2, 0.2), (3, 1.5)]]
+    key = jax.random.key(4)
+
+    def estimate(x, y):
+        return bounds.fit_mutual_information(x, y, key=key, **SMALL).estimate
+
+    xs, ys = (jnp.stack(arrays) for arrays in zip(*pairs, strict=True))
+    batched = jax.jit(jax.vmap(estimate))(xs, ys)
+    _close(batched, [estimate(x, y) for x, y in pairs])
+
+
+def test_result_fields_and_settings_float64():
+    x, y = _gaussian_pair(jax.random.key(5), N, DIM, 0.5)
+    fit = bounds.fit_mutual_information(x, y, key=jax.random.key(6), **SMALL)
+    for leaf in (fit.estimate, fit.training_curve, fit.held_out_curve, fit.smoothed_curve):
+        assert leaf.dtype == jnp.float64 and np.isfinite(leaf).all()
+    assert int(fit.steps_run) == SMALL["steps"] and not bool(fit.stopped_early)
+    assert fit.settings.bound == "infonce" and fit.settings.critic == "separable"
+    assert (fit.settings.n_train, fit.settings.n_held_out) == (96, 24)
+    np.testing.assert_array_equal(fit.held_out_steps, [5, 10, 15])
+    # The estimate is the last held-out value, the smoothed one the moving average's.
+    assert fit.estimate == fit.held_out_curve[-1]
+    assert fit.smoothed_estimate == fit.smoothed_curve[-1]
+    # Default smoothing 0.5: bias-corrected exponential moving average of the curve.
+    weighted, expected = 0.0, []
+    for t, value in enumerate(np.asarray(fit.held_out_curve), start=1):
+        weighted = 0.5 * weighted + 0.5 * value
+        expected.append(weighted / (1 - 0.5**t))
+    _close(fit.smoothed_curve, expected, rtol=1e-12)
+    # InfoNCE on a batch of 16 never exceeds log 16.
+    assert np.all(fit.training_curve <= math.log(16) + 1e-12)
+
+
+def test_float32_mine_stays_float32():
+    x, y = _gaussian_pair(jax.random.key(7), N, DIM, 0.5, dtype=jnp.float32)
+    fit = bounds.fit_mutual_information(x, y, key=jax.random.key(8), bound="mine", **SMALL)
+    for leaf in (fit.estimate, fit.training_curve, fit.held_out_curve, fit.smoothed_curve):
+        assert leaf.dtype == jnp.float32 and np.isfinite(leaf).all()
+
+
+def test_early_stopping_keeps_shapes_and_freezes_the_estimate():
+    x, y = _gaussian_pair(jax.random.key(9), N, DIM, 0.5)
+    # min_delta so large that no evaluation after the first counts as an improvement.
+    fit = bounds.fit_mutual_information(
+        x, y, key=jax.random.key(10), patience=1, min_delta=1e9, **SMALL
+    )
+    assert bool(fit.stopped_early)
+    assert int(fit.steps_run) == 10  # the first evaluation sets the best, the second fails
+    assert fit.training_curve.shape == (15,) and fit.held_out_curve.shape == (3,)
+    assert np.isfinite(fit.training_curve[:10]).all() and np.isnan(fit.training_curve[10:]).all()
+    assert np.isfinite(fit.held_out_curve[:2]).all() and np.isnan(fit.held_out_curve[2]).all()
+    assert fit.estimate == fit.held_out_curve[1]
+    # The same run without early stopping agrees on the steps both trained.
+    full = bounds.fit_mutual_information(x, y, key=jax.random.key(10), **SMALL)
+    _close(full.training_curve[:10], fit.training_curve[:10], rtol=1e-12)
+    _close(full.held_out_curve[:2], fit.held_out_curve[:2], rtol=1e-12)
+
+
+def test_held_out_estimate_is_computed_on_held_out_pairs():
+    # Pure-noise data and a critic free to memorise its 60 training pairs: the training
+    # InfoNCE climbs towards log(16) while the held-out estimate stays near 0.
+    x, y = _gaussian_pair(jax.random.key(11), 300, 10, 0.0)
+    fit = bounds.fit_mutual_information(
+        x[:, :5],
+        y[:, 5:],
+        key=jax.random.key(12),
+        bound="infonce",
+        optimizer=optax.adam(1e-2),
+        steps=300,
+        batch_size=16,
+        held_out_fraction=0.8,
+        eval_every=100,
+        critic_options={"hidden_sizes": (64,), "embedding_dim": 16},
+    )
+    assert np.mean(fit.training_curve[-20:]) > 1.0
+    # 15 held-out batches of 16: sd of their mean InfoNCE ~0.1; an overfit critic is
+    # worse than chance on new pairs, so the held-out value sits at or below 0.
+    assert float(fit.estimate) < 0.3
+
+
+@pytest.mark.parametrize(("bound", "critic"), [("infonce", "separable"), ("nwj", "concatenated")])
+def test_independent_samples_give_estimates_near_zero(bound, critic):
+    key_x, key_y = jax.random.split(jax.random.key(13))
+    x = jax.random.normal(key_x, (2000, 3))
+    y = jax.random.normal(key_y, (2000, 3))
+    fit = bounds.fit_mutual_information(
+        x,
+        y,
+        key=jax.random.key(14),
+        bound=bound,
+        critic=critic,
+        steps=200,
+        batch_size=64,
+        eval_every=100,
+        critic_options={"hidden_sizes": (16,)},
+    )
+    # True MI is 0; 400 held-out pairs in 6 batches of 64 give a sd of ~0.05 for the
+    # held-out mean, and a lower bound is <= 0 in expectation (NWJ can start well below:
+    # it must also learn the constant offset of its optimal critic).
+    assert -0.3 < float(fit.estimate) < 0.15
+
+
+def test_registered_estimators_return_the_fit_estimate():
+    x, y = _gaussian_pair(jax.random.key(15), N, DIM, 0.5)
+    names = {spec.name for spec in _registry.list_estimators(quantity="mutual_information")}
+    assert {f"neural_{name}" for name in bounds.BOUNDS} <= names
+    assert _registry.get_estimator("neural_smile").defaults["clip"] == 5.0
+    spec = _registry.get_estimator("neural_infonce")
+    assert spec.needs_key and spec.jittable
+    estimate = spec.bind(steps=15, batch_size=16, eval_every=5, hidden_sizes=(8,), embedding_dim=4)(
+        jax.random.key(16), x, y
+    )
+    fit = bounds.fit_mutual_information(x, y, key=jax.random.key(16), **SMALL)
+    assert estimate.shape == () and estimate == fit.estimate
+
+
+def test_club_fits_a_gaussian_conditional_by_default():
+    x, y = _gaussian_pair(jax.random.key(17), N, DIM, 0.5)
+    fit = bounds.fit_mutual_information(
+        x, y, key=jax.random.key(18), bound="club", steps=15, batch_size=16, eval_every=5
+    )
+    assert fit.settings.critic == "gaussian_conditional" and np.isfinite(fit.estimate)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(y=np.zeros((99, 2))), ValueError, "same number of rows"),
+        (dict(batch_size=90), ValueError, "batch_size"),
+        (dict(eval_batch_size=30), ValueError, "eval_batch_size"),
+        (dict(x=np.full((100, 2), np.nan)), ValueError, "NaN"),
+        (dict(bound="tuba"), ValueError, "Unknown bound"),
+        (dict(critic="transformer"), ValueError, "Unknown critic"),
+        (dict(bound="club", critic="separable"), ValueError, "conditional"),
+        (dict(bound="infonce", critic="gaussian_conditional"), ValueError, "critic"),
+        (dict(bound_options={"clip": 1.0}), ValueError, "Unknown option"),
+        (dict(bound="smile", bound_options={"clip": -1.0}), ValueError, "clip"),
+        (dict(critic_options={"width": 3}), TypeError, "critic_options"),
+        (dict(steps=0), ValueError, "steps"),
+        (dict(steps=1.5), TypeError, "steps"),
+        (dict(held_out_fraction=1.0), ValueError, "held_out_fraction"),
+        (dict(smoothing=1.0), ValueError, "smoothing"),
+        (dict(key=np.zeros(3)), TypeError, "key"),
+        (dict(key=None), TypeError, "key"),
+    ],
+)
+def test_bad_inputs_raise_clear_errors(kwargs, error, match):
+    arguments = dict(
+        x=np.random.default_rng(0).normal(size=(100, 2)),
+        y=np.random.default_rng(1).normal(size=(100, 2)),
+        key=jax.random.key(0),
+        steps=5,
+        batch_size=16,
+    )
+    arguments.update(kwargs)
+    x, y = arguments.pop("x"), arguments.pop("y")
+    with pytest.raises(error, match=match):
+        bounds.fit_mutual_information(x, y, **arguments)
+
+
+# --- Accuracy in the setting of Poole et al. (2019): 20-d Gaussians ---
+
+POOLE = dict(
+    batch_size=128,
+    eval_every=250,
+    optimizer=optax.adam(3e-3),
+    critic_options={"hidden_sizes": (64,), "embedding_dim": 32},
+)
+
+
+@pytest.mark.parametrize("bound", ["infonce", "smile"])
+def test_poole_setting_two_nats_small(bound):
+    # 50,000 pairs (fresh enough that the critic cannot memorise them in 1000 steps of
+    # 128), float32, separable critic. After 1000 steps InfoNCE and SMILE reach ~1.6-1.7
+    # of the true 2 nats (Poole et al. need ~10^4 steps to close the gap); the held-out
+    # sd over 80 batches is ~0.02, so 0.6 nats of tolerance is the optimisation gap.
+    true_mi = 2.0
+    x, y = _gaussian_pair(jax.random.key(19), 50_000, 20, true_mi, dtype=jnp.float32)
+    fit = bounds.fit_mutual_information(
+        x, y, key=jax.random.key(20), bound=bound, steps=1000, **POOLE
+    )
+    assert true_mi - 0.6 < float(fit.estimate) < true_mi + 0.1
+    assert np.all(fit.training_curve <= math.log(128) + 1e-5) or bound != "infonce"
+
+
+def test_registered_estimator_fits_small_samples_with_raw_keys_under_jit():
+    # The benchmark runner vmaps raw uint32[2] keys and may pass n < batch_size: the
+    # registered estimator shrinks its batches to the 24 training / 6 held-out pairs.
+    x, y = _gaussian_pair(jax.random.key(19), 30, 2, 0.5)
+    estimator = _registry.get_estimator("neural_infonce").bind(steps=5, eval_every=5)
+    keys = jax.random.split(jax.random.PRNGKey(20), 2)
+    estimates = jax.jit(jax.vmap(estimator, in_axes=(0, None, None)))(keys, x, y)
+    assert estimates.shape == (2,) and np.all(np.isfinite(estimates))
+    assert np.all(estimates <= math.log(6) + 1e-12)  # InfoNCE capped by the held-out batch
