@@ -6,7 +6,17 @@ tracking live in their subpackages.
 """
 
 from infojax import bayes
+from infojax import benchmark
+from infojax import bounds
+from infojax import data
+from infojax import estimators
+from infojax import io
 from infojax import measures
+from infojax import models
+from infojax import stats
+from infojax import tasks
+from infojax import tracking
+from infojax import training
 from infojax.measures import conditional_entropy
 from infojax.measures import conditional_mutual_information
 from infojax.measures import cross_entropy
@@ -32,25 +42,35 @@ __version__ = "0.1.0"
 
 __all__ = [
     "bayes",
+    "benchmark",
+    "bounds",
     "conditional_entropy",
     "conditional_mutual_information",
     "cross_entropy",
     "cross_entropy_from_logits",
+    "data",
     "entropy",
     "entropy_from_logits",
+    "estimators",
     "gaussian_entropy",
     "gaussian_kl_divergence",
     "gaussian_mutual_information",
     "interaction_information",
+    "io",
     "joint_entropy",
     "js_divergence",
     "kl_divergence",
     "kl_divergence_from_logits",
     "measures",
+    "models",
     "mutual_information",
     "mutual_information_from_logits",
     "normalized_mutual_information",
     "renyi_entropy",
+    "stats",
+    "tasks",
     "total_correlation",
+    "tracking",
+    "training",
     "variation_of_information",
 ]

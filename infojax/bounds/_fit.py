@@ -228,12 +228,26 @@ def _batch_indices(key: jax.Array, settings: FitSettings) -> jax.Array:
     return batches.reshape(-1, settings.batch_size)[:total]
 
 
+def _standardized(samples: jax.Array, n_train: int) -> jax.Array:
+    """Columns centred and scaled by the training rows' mean and standard deviation.
+
+    An invertible affine map of each column leaves I(X; Y) unchanged, and inputs of
+    unit scale keep the critic's initial scores and gradients in range whatever the
+    units of the data. Constant columns are only centred.
+    """
+    train = samples[:n_train]
+    scale = jnp.std(train, axis=0)
+    scale = jnp.where(scale > 0, scale, jnp.ones_like(scale))
+    return (samples - jnp.mean(train, axis=0)) / scale
+
+
 def _fit(x: jax.Array, y: jax.Array, key: jax.Array, settings: FitSettings) -> MutualInformationFit:
     spec: BoundSpec = get_bound(settings.bound)
     dtype = x.dtype
     split_key, init_key, batch_key = jax.random.split(key, 3)
     order = jax.random.permutation(split_key, x.shape[0])
     x, y = x[order], y[order]
+    x, y = _standardized(x, settings.n_train), _standardized(y, settings.n_train)
     x_train, y_train = x[: settings.n_train], y[: settings.n_train]
     x_held, y_held = x[settings.n_train :], y[settings.n_train :]
 
@@ -387,7 +401,9 @@ def fit_mutual_information(
     training objective on batches of ``batch_size`` training pairs (the score matrix
     ``f(x_i, y_j)`` of a batch has the joint pairs on its diagonal); every
     ``eval_every`` steps the bound is evaluated on the held-out set, cut into batches
-    of ``eval_batch_size``. The estimate is the held-out value after the last step
+    of ``eval_batch_size``. Both sets are standardised column by column with the
+    training rows' mean and standard deviation first (MI is unchanged by such affine
+    maps). The estimate is the held-out value after the last step
     trained, so it is not inflated by overfitting the training pairs:
 
     .. math::

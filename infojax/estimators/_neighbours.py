@@ -89,6 +89,11 @@ def _prepare(named: list[tuple[ArrayLike, str]], k: int, base, *, continuous: bo
     for a, name in named:
         if not isinstance(a, jax.Array) and np.asarray(a).dtype.kind not in "biufc":
             raise TypeError(f"`{name}` must be a numeric array, got dtype {np.asarray(a).dtype}.")
+    # The common dtype comes from the floating inputs, before integer labels are promoted,
+    # so float32 features with int32 labels stay float32 (as jnp.result_type has it).
+    dtype = jnp.result_type(*(jnp.asarray(a) for a, _ in named))
+    if not jnp.issubdtype(dtype, jnp.floating):
+        dtype = jnp.result_type(float)
     arrays = [as_samples(a, name) for a, name in named]
     check_same_length(*zip(arrays, [name for _, name in named], strict=True))
     check_neighbours(k, arrays[0].shape[0])
@@ -96,7 +101,6 @@ def _prepare(named: list[tuple[ArrayLike, str]], k: int, base, *, continuous: bo
     if continuous:
         for array, (_, name) in zip(arrays, named, strict=True):
             check_not_constant(array, name)
-    dtype = jnp.result_type(*arrays)
     return [a.astype(dtype) for a in arrays]
 
 

@@ -1,1 +1,16 @@
-"""infojax.tracking."""
+"""What is measured while networks train: the information plane of every layer, at
+log-spaced epochs, with binning, KDE or any registered estimator."""
+
+from infojax.tracking._epochs import tracked_epochs
+from infojax.tracking._information_plane import PLANE_ESTIMATORS
+from infojax.tracking._information_plane import InformationPlaneEstimator
+from infojax.tracking._information_plane import information_plane
+from infojax.tracking._information_plane import information_plane_estimator
+
+__all__ = [
+    "PLANE_ESTIMATORS",
+    "InformationPlaneEstimator",
+    "information_plane",
+    "information_plane_estimator",
+    "tracked_epochs",
+]

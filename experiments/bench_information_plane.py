@@ -1,0 +1,124 @@
+"""Times the information-plane reproduction: all seeds at once against one at a time.
+
+    python experiments/bench_information_plane.py            # the full tanh config
+    python experiments/bench_information_plane.py --quick    # a shortened check
+
+The full run trains the 50 seeds x 8000 epochs of configs/information_plane/tanh.py
+with binning and KDE tracking at 250 epochs, as one vmapped program per chunk. The
+looped baseline trains the same config one seed at a time (``seeds = 1``, compiled
+once) for ``--looped_seeds`` seeds and extrapolates to all seeds: the first looped run
+pays the compilation, each later one only its own work, so the estimate is
+``first + (seeds - 1) * mean(later)``. ``--quick`` shortens both to
+``--quick_epochs`` epochs and ``--quick_seeds`` seeds (times are then of the short
+run, not of the full config). ``--cpu_devices=2`` splits a 2-core CPU into two JAX
+devices, so the seed axis is sharded over both cores (the looped baseline then pads
+each single seed to two: time it without the flag).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from absl import app
+from absl import flags
+from absl import logging
+from ml_collections import config_flags
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+_CONFIG = config_flags.DEFINE_config_file(
+    "config", default=str(PROJECT_ROOT / "configs" / "information_plane" / "tanh.py")
+)
+_QUICK = flags.DEFINE_bool("quick", False, "Time a short run instead of the full config.")
+_QUICK_EPOCHS = flags.DEFINE_integer("quick_epochs", 200, "Epochs of the --quick run.")
+_QUICK_SEEDS = flags.DEFINE_integer("quick_seeds", 4, "Seeds of the --quick run.")
+_LOOPED_SEEDS = flags.DEFINE_integer(
+    "looped_seeds", 3, "Seeds timed one at a time for the looped baseline (at least 2)."
+)
+_CPU_DEVICES = flags.DEFINE_integer(
+    "cpu_devices",
+    0,
+    "Split the CPU into this many JAX devices (XLA_FLAGS="
+    "--xla_force_host_platform_device_count), so that each core runs its share of the "
+    "seeds; 0 leaves the platform as it is.",
+)
+_OUTPUT = flags.DEFINE_string("output", None, "Also write the results to this JSON file.")
+
+
+def _timed_run(config, workdir: Path) -> float:
+    from infojax.io import run
+
+    started = time.perf_counter()
+    run(config, workdir)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) > 1:
+        raise app.UsageError(f"Unexpected arguments: {argv[1:]}.")
+    if not flags.FLAGS["verbosity"].present:
+        logging.set_verbosity(logging.WARNING)
+    if _CPU_DEVICES.value:
+        # Read when JAX starts its CPU backend, which the import below does not yet do.
+        os.environ["XLA_FLAGS"] = (
+            os.environ.get("XLA_FLAGS", "")
+            + f" --xla_force_host_platform_device_count={_CPU_DEVICES.value}"
+        )
+    import jax
+
+    config = _CONFIG.value
+    if _QUICK.value:
+        config.train.epochs = _QUICK_EPOCHS.value
+        config.seeds = _QUICK_SEEDS.value
+        config.tracking.epochs.count = min(config.tracking.epochs.count, _QUICK_EPOCHS.value // 4)
+    config.progress = False
+    seeds, epochs = config.seeds, config.train.epochs
+    if _LOOPED_SEEDS.value < 2:
+        raise app.UsageError("--looped_seeds must be at least 2.")
+    looped = min(_LOOPED_SEEDS.value, seeds)
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        batched_seconds = _timed_run(config, scratch / "all_seeds")
+        single = config.copy_and_resolve_references()
+        single.seeds = 1
+        looped_seconds = []
+        for seed in range(looped):
+            single.seed = config.seed + seed
+            looped_seconds.append(_timed_run(single, scratch / f"seed_{seed}"))
+    later = sum(looped_seconds[1:]) / (len(looped_seconds) - 1)
+    looped_estimate = looped_seconds[0] + (seeds - 1) * later
+    results = {
+        "config": config_flags.get_config_filename(flags.FLAGS["config"]),
+        "quick": _QUICK.value,
+        "seeds": seeds,
+        "epochs": epochs,
+        "tracked_epochs": config.tracking.epochs.count,
+        "estimators": sorted(config.tracking.estimators),
+        "devices": [str(device) for device in jax.devices()],
+        "all_seeds_seconds": round(batched_seconds, 2),
+        "looped_seeds_timed": looped,
+        "looped_seconds_each": [round(s, 2) for s in looped_seconds],
+        "looped_estimate_seconds": round(looped_estimate, 2),
+        "speedup": round(looped_estimate / batched_seconds, 2),
+    }
+    print(
+        f"{seeds} seeds x {epochs} epochs ({config.tracking.epochs.count} measured, "
+        f"estimators {results['estimators']}) on {len(results['devices'])} device(s):\n"
+        f"  all seeds in one program: {batched_seconds:8.1f} s\n"
+        f"  one seed at a time:       {looped_estimate:8.1f} s (estimated from {looped} seeds: "
+        f"{', '.join(f'{s:.1f}' for s in looped_seconds)} s)\n"
+        f"  speed-up:                 {results['speedup']:8.1f} x"
+    )
+    if _OUTPUT.value:
+        Path(_OUTPUT.value).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    app.run(main)

@@ -1,0 +1,98 @@
+"""Many seeds in one compiled program: vmap over seeds, epochs in lax.scan, seeds
+sharded over devices."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.sharding import Mesh
+from jax.sharding import NamedSharding
+from jax.sharding import PartitionSpec
+
+SEED_AXIS = "seed"
+
+
+def seed_keys(seed: int, count: int) -> jax.Array:
+    """Raw ``uint32`` PRNG keys of seeds ``0 .. count-1``, shape ``(count, 2)``.
+
+    Seed ``i``'s key is ``fold_in(PRNGKey(seed), i)``: it does not depend on how many
+    seeds run together or on how they are spread over devices.
+    """
+    base = jax.random.PRNGKey(seed)
+    return jax.vmap(lambda index: jax.random.fold_in(base, index))(jnp.arange(count))
+
+
+def seed_mesh(devices: Sequence[jax.Device] | None = None) -> Mesh:
+    """A 1-D device mesh whose single axis, ``"seed"``, carries the seeds.
+
+    Args:
+      devices: the devices to use; all of them (every host's) by default.
+    """
+    devices = jax.devices() if devices is None else list(devices)
+    return Mesh(np.asarray(devices), (SEED_AXIS,))
+
+
+def seed_sharding(mesh: Mesh) -> NamedSharding:
+    """Splits the leading (seed) axis of every array over ``mesh``."""
+    return NamedSharding(mesh, PartitionSpec(SEED_AXIS))
+
+
+def replicated(mesh: Mesh) -> NamedSharding:
+    """Every device holds the whole array."""
+    return NamedSharding(mesh, PartitionSpec())
+
+
+def padded_seed_count(seeds: int, mesh: Mesh) -> int:
+    """``seeds`` rounded up to a multiple of the mesh size, so every device gets as many.
+
+    The extra seeds are real, independent networks whose results the caller drops.
+    """
+    size = mesh.size
+    return -(-seeds // size) * size
+
+
+def run_epochs(
+    train_epoch: Callable[[Any], Any],
+    measure: Callable[[Any], Any],
+    states: Any,
+    *,
+    measure_mask: jax.Array,
+    train_mask: jax.Array,
+) -> tuple[Any, Any]:
+    """Scans over epochs for a batch of seeds, measuring first, then training.
+
+    Step ``i`` measures every seed's state when ``measure_mask[i]`` and then trains
+    one epoch when ``train_mask[i]``; both masks are shared by all seeds, so the
+    conditionals stay branches (not selects) under ``vmap``. A fixed scan length with
+    masks lets chunks of any content reuse one compiled program.
+
+    Args:
+      train_epoch: one seed's ``state -> state``.
+      measure: one seed's ``state -> pytree of arrays``.
+      states: the seeds' states, stacked on a leading axis.
+      measure_mask: boolean, shape ``(steps,)``.
+      train_mask: boolean, shape ``(steps,)``.
+
+    Returns:
+      The states after the scan, and the measurements stacked as
+      ``(steps, seeds, ...)`` (zeros where ``measure_mask`` is false).
+    """
+    measure_seeds = jax.vmap(measure)
+    train_seeds = jax.vmap(train_epoch)
+    blank = jax.eval_shape(measure_seeds, states)
+
+    def skip_measure(_):
+        return jax.tree.map(lambda leaf: jnp.zeros(leaf.shape, leaf.dtype), blank)
+
+    def step(states, masks):
+        do_measure, do_train = masks
+        measured = jax.lax.cond(do_measure, measure_seeds, skip_measure, states)
+        states = jax.lax.cond(do_train, train_seeds, lambda s: s, states)
+        return states, measured
+
+    return jax.lax.scan(step, states, (measure_mask, train_mask))

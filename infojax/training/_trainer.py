@@ -1,0 +1,175 @@
+"""Pure, per-seed supervised training of Flax NNX classifiers.
+
+Everything here is written for one seed: a :class:`TrainState` in, a
+:class:`TrainState` out, no hidden state. Many seeds train together by ``jax.vmap``
+over the leading axis of stacked states (:func:`infojax.training.run_epochs`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+from flax import nnx
+
+
+def shuffled_indices(key: jax.Array, n: int) -> jax.Array:
+    """A uniformly random order of ``0 .. n-1``: the indices of ``n`` uniform draws, sorted.
+
+    ``lax.top_k`` over all ``n`` draws is a sort that XLA's CPU backend runs tens of
+    times faster than ``jax.random.permutation``'s sorting rounds, which dominated the
+    cost of an epoch of a small network. Equal draws (probability about
+    ``n^2 / 2^24`` per call in float32) keep index order, a negligible bias.
+
+    Args:
+      key: raw PRNG key.
+      n: number of indices (static).
+
+    Returns:
+      ``int32`` array of shape ``(n,)``, a permutation of ``0 .. n-1``.
+    """
+    # float32 whatever jax_enable_x64 says, so the order depends on the key alone.
+    return jax.lax.top_k(jax.random.uniform(key, (n,), jnp.float32), n)[1]
+
+
+class TrainState(NamedTuple):
+    """Everything that changes while one network trains.
+
+    Attributes:
+      params: the model's ``nnx.Param`` variables (an ``nnx.State``).
+      rest: the model's other variables (an ``nnx.State``, often empty).
+      opt_state: the optimizer state.
+      key: raw ``uint32[2]`` PRNG key, split once per epoch for shuffling and noise.
+    """
+
+    params: Any
+    rest: Any
+    opt_state: Any
+    key: jax.Array
+
+
+@dataclasses.dataclass(frozen=True)
+class Trainer:
+    """Pure training and evaluation of a classifier that returns ``(logits, hidden)``.
+
+    The model is built by ``model_factory(rngs)`` and must be called as
+    ``model(x, noise_key=...)`` returning the logits and a tuple of hidden activations,
+    as :class:`infojax.models.MLP` does. The loss is the softmax cross-entropy on
+    integer labels; each epoch visits the training set once in a fresh random order in
+    minibatches of ``batch_size`` (the last one smaller when ``batch_size`` does not
+    divide the set, as Keras does).
+
+    Attributes:
+      model_factory: ``rngs -> nnx.Module``.
+      optimizer: the Optax transformation.
+      batch_size: minibatch size (static).
+      graphdef: the model's graph definition (filled in by :meth:`create`).
+    """
+
+    model_factory: Callable[[nnx.Rngs], nnx.Module]
+    optimizer: optax.GradientTransformation
+    batch_size: int
+    graphdef: Any
+
+    @classmethod
+    def create(
+        cls,
+        model_factory: Callable[[nnx.Rngs], nnx.Module],
+        optimizer: optax.GradientTransformation,
+        *,
+        batch_size: int,
+    ) -> Trainer:
+        """A trainer for ``model_factory``'s model; builds the model only abstractly."""
+        if not isinstance(batch_size, int) or batch_size <= 0:
+            raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
+        abstract_model = nnx.eval_shape(lambda: model_factory(nnx.Rngs(0)))
+        graphdef, _, _ = nnx.split(abstract_model, nnx.Param, ...)
+        return cls(model_factory, optimizer, batch_size, graphdef)
+
+    def init(self, key: jax.Array) -> TrainState:
+        """A freshly initialised network and optimizer for one seed.
+
+        Args:
+          key: raw ``uint32[2]`` PRNG key of this seed.
+
+        Returns:
+          The seed's :class:`TrainState`.
+        """
+        model_key, state_key = jax.random.split(key)
+        model = self.model_factory(nnx.Rngs(params=model_key))
+        _, params, rest = nnx.split(model, nnx.Param, ...)
+        return TrainState(params, rest, self.optimizer.init(params), state_key)
+
+    def apply(
+        self, state: TrainState, x: jax.Array, *, noise_key: jax.Array | None = None
+    ) -> tuple[jax.Array, tuple[jax.Array, ...]]:
+        """The model's ``(logits, hidden)`` on inputs ``x`` of shape ``(n, d)``."""
+        return self._apply(state.params, state.rest, x, noise_key)
+
+    def _apply(self, params, rest, x, noise_key):
+        model = nnx.merge(self.graphdef, params, rest)
+        return model(x, noise_key=noise_key)
+
+    def representations(self, state: TrainState, x: jax.Array) -> tuple[jax.Array, ...]:
+        """Every layer's activity on ``x``: the hidden activations, then the softmax output.
+
+        Noise layers are off (``noise_key=None``): these are the deterministic
+        representations ``T = f(X)`` of the information plane.
+        """
+        logits, hidden = self.apply(state, x)
+        return (*hidden, jax.nn.softmax(logits, axis=-1))
+
+    def evaluate(
+        self, state: TrainState, x: jax.Array, y: jax.Array
+    ) -> tuple[jax.Array, jax.Array]:
+        """Mean cross-entropy (nats) and accuracy on ``(x, y)``, without noise."""
+        logits, _ = self.apply(state, x)
+        loss = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+        accuracy = (jnp.argmax(logits, axis=-1) == y).mean(dtype=logits.dtype)
+        return loss, accuracy
+
+    def train_epoch(self, state: TrainState, x: jax.Array, y: jax.Array) -> TrainState:
+        """One pass over ``(x, y)`` in shuffled minibatches; one optimizer step per batch.
+
+        Args:
+          state: the seed's state.
+          x: training inputs, shape ``(n, d)``.
+          y: integer labels, shape ``(n,)``.
+
+        Returns:
+          The state after the epoch, with its key advanced.
+        """
+        x, y = jnp.asarray(x), jnp.asarray(y)
+        n = x.shape[0]
+        n_batches = -(-n // self.batch_size)
+        padding = n_batches * self.batch_size - n
+        key, order_key, noise_key = jax.random.split(state.key, 3)
+        order = shuffled_indices(order_key, n)
+        indices = jnp.concatenate([order, jnp.zeros(padding, order.dtype)])
+        weights = jnp.concatenate([jnp.ones(n, x.dtype), jnp.zeros(padding, x.dtype)])
+        # One gather per epoch, then the scan slices batches off the shuffled copy.
+        batches = (
+            x[indices].reshape(n_batches, self.batch_size, *x.shape[1:]),
+            y[indices].reshape(n_batches, self.batch_size, *y.shape[1:]),
+            weights.reshape(n_batches, self.batch_size),
+            jax.random.split(noise_key, n_batches),
+        )
+
+        def batch_loss(params, rest, batch_x, batch_y, batch_weights, batch_noise_key):
+            logits, _ = self._apply(params, rest, batch_x, batch_noise_key)
+            losses = optax.softmax_cross_entropy_with_integer_labels(logits, batch_y)
+            return jnp.sum(batch_weights * losses) / jnp.sum(batch_weights)
+
+        def step(carry, batch):
+            params, opt_state = carry
+            grads = jax.grad(batch_loss)(params, state.rest, *batch)
+            updates, opt_state = self.optimizer.update(grads, opt_state, params)
+            return (optax.apply_updates(params, updates), opt_state), None
+
+        (params, opt_state), _ = jax.lax.scan(step, (state.params, state.opt_state), batches)
+        return TrainState(params, state.rest, opt_state, key)

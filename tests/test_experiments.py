@@ -1,0 +1,379 @@
+"""End-to-end tests of the experiment configs, the entry point, resuming and sharding."""
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import ml_collections
+import numpy as np
+import pytest
+from absl import flags
+
+from infojax.io import read_metrics
+from infojax.io import register_experiment
+from infojax.io import run
+from infojax.io import run_information_plane
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+VARIANTS = ("default", "tanh", "relu", "digits")
+
+
+def load_config(variant):
+    return importlib.import_module(f"configs.information_plane.{variant}").get_config()
+
+
+def tiny(config):
+    """The config shrunk to 2 seeds x 3 epochs in chunks of 2, every epoch measured."""
+    config.seeds = 2
+    config.train.epochs = 3
+    config.train.chunk_epochs = 2
+    config.tracking.epochs.count = 4
+    config.progress = False
+    config.lock()
+    return config
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("default")
+    result = run(tiny(load_config("default")), workdir)
+    return workdir, result
+
+
+def _numeric(columns):
+    return np.stack([columns[name] for name in columns if name != "estimator"], axis=1).astype(
+        np.float64
+    )
+
+
+def _check_run_directory(workdir, config):
+    for name in ("config.json", "metrics.csv", "summary.md", "training_curves.png"):
+        assert (workdir / name).is_file(), name
+    for label in config.tracking.estimators:
+        assert (workdir / f"information_plane_{label}.png").is_file()
+    assert json.loads((workdir / "config.json").read_text())["seeds"] == config.seeds
+    columns = read_metrics(workdir / "metrics.csv")
+    n_layers = len(config.model.widths) - 1
+    n_estimators = len(config.tracking.estimators)
+    # One row per (epoch, seed, layer, estimator), each exactly once.
+    keys = set(
+        zip(columns["epoch"], columns["seed"], columns["layer"], columns["estimator"], strict=True)
+    )
+    assert len(keys) == columns["epoch"].size == 4 * config.seeds * n_layers * n_estimators
+    np.testing.assert_array_equal(np.unique(columns["epoch"]), [0, 1, 2, 3])
+    assert np.isfinite(_numeric(columns)).all()
+    n_inputs = {"twelve_bit": 4096, "digits": 1797}[config.data.name]
+    n_classes = config.model.widths[-1]
+    # Information-plane bounds: I(X;T) <= H(X) = log2(n); I(T;Y) <= H(Y) <= log2(classes);
+    # binning: I(T;Y) <= H(bin(T)) = I(X;T). 1e-4 bits covers float32 sums.
+    assert (columns["input_information_bits"] <= np.log2(n_inputs) + 1e-4).all()
+    assert (columns["label_information_bits"] <= np.log2(n_classes) + 1e-4).all()
+    assert (columns["label_information_bits"] >= -1e-4).all()
+    binning = columns["estimator"] == "bins30"
+    assert (
+        columns["label_information_bits"][binning]
+        <= columns["input_information_bits"][binning] + 1e-4
+    ).all()
+    assert ((columns["train_accuracy"] >= 0) & (columns["train_accuracy"] <= 1)).all()
+    return columns
+
+
+def test_default_config_runs_end_to_end(default_run):
+    workdir, result = default_run
+    assert result.finished and result.next_epoch == 4 and result.chunks == 2
+    columns = _check_run_directory(workdir, tiny(load_config("default")))
+    # Two classes: the 12-bit task's labels. The untrained tanh network sits near
+    # chance; the first hidden layer (10 tanh units, 30 bins) keeps the 4096 inputs
+    # nearly distinct, so I(X;T) is close to 12 bits.
+    first_layer = (columns["layer"] == 1) & (columns["estimator"] == "bins30")
+    assert columns["input_information_bits"][first_layer].min() > 11.5
+    assert "status: finished" in (workdir / "summary.md").read_text()
+
+
+@pytest.mark.parametrize("variant", ["tanh", "relu", "digits"])
+def test_variant_config_runs_end_to_end(variant, tmp_path):
+    config = tiny(load_config(variant))
+    result = run(config, tmp_path)
+    assert result.finished
+    _check_run_directory(tmp_path, config)
+
+
+def test_reference_configs_have_the_published_settings():
+    tanh = load_config("tanh")
+    assert tanh.experiment == "information_plane"
+    assert tanh.seeds == 50 and tanh.train.epochs == 8000 and tanh.train.batch_size == 256
+    assert tuple(tanh.model.widths) == (12, 10, 7, 5, 4, 3, 2)
+    assert tanh.model.activation == "tanh"
+    assert (tanh.optimizer.name, tanh.optimizer.learning_rate) == ("adam", 4e-4)
+    assert tanh.data.test_fraction == 0.2 and tanh.tracking.epochs.count == 250
+    assert tanh.tracking.estimators.bins30.to_dict() == {
+        "name": "binning",
+        "n_bins": 30,
+        "value_range": (-1.0, 1.0),
+    }
+    assert tanh.tracking.estimators.kde.noise_variance == 0.1
+    relu = load_config("relu")
+    assert relu.model.activation == "relu"
+    assert relu.tracking.estimators.bins30.value_range is None
+    assert load_config("digits").data.name == "digits"
+
+
+def test_resume_after_interruption_loses_and_repeats_nothing(default_run, tmp_path):
+    reference_dir, _ = default_run
+    config = tiny(load_config("default"))
+    first = run(config, tmp_path, max_chunks=1)
+    assert not first.finished and first.next_epoch == 2
+    assert "rerun to resume" in (tmp_path / "summary.md").read_text()
+    np.testing.assert_array_equal(
+        np.unique(read_metrics(tmp_path / "metrics.csv")["epoch"]), [0, 1]
+    )
+    # A crash after rows of epoch 2 were written but before their checkpoint: a full
+    # row of a later epoch and a half-written one are left behind.
+    lines = (reference_dir / "metrics.csv").read_text().splitlines()
+    later = [line for line in lines[1:] if line.startswith("2,")]
+    with (tmp_path / "metrics.csv").open("a") as handle:
+        handle.write(later[0] + "\n" + later[1][:12])
+    second = run(config, tmp_path)
+    assert second.finished and second.chunks == 1
+    assert (tmp_path / "metrics.csv").read_text() == (reference_dir / "metrics.csv").read_text()
+    # A finished run resumes to nothing.
+    third = run(config, tmp_path)
+    assert third.finished and third.chunks == 0
+    assert (tmp_path / "metrics.csv").read_text() == (reference_dir / "metrics.csv").read_text()
+
+
+VAR_U = ROOT.parent / "shared" / "data" / "var_u.mat"
+
+
+@pytest.mark.skipif(not VAR_U.exists(), reason="the original var_u.mat is not present")
+def test_original_task_file_as_data(tmp_path):
+    config = load_config("default")
+    config.data.path = str(VAR_U)
+    result = run(tiny(config), tmp_path)
+    assert result.finished
+    # The file's labels: 2118 of 4096 positive, H(Y) = I(X;Y) = 0.99916 bits (its README).
+    assert "I(X;Y) of the data: 0.9992 bits" in (tmp_path / "summary.md").read_text()
+
+
+@pytest.mark.slow
+def test_resume_after_killing_the_process(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_experiments import load_config, tiny
+        from infojax.io import run
+        config = load_config("default")
+        config.train.epochs = 400
+        config.train.chunk_epochs = 20
+        config.tracking.epochs.count = 40
+        config.seeds = 2
+        config.progress = False
+        run(config, sys.argv[1])
+        """
+    )
+    interrupted, uninterrupted = tmp_path / "interrupted", tmp_path / "uninterrupted"
+    for workdir in (interrupted, uninterrupted):
+        process = subprocess.Popen([sys.executable, "-c", script, str(workdir)])
+        if workdir == interrupted:
+            checkpoints = workdir / "checkpoints"
+            while process.poll() is None and len(list(checkpoints.glob("[0-9]*"))) < 2:
+                time.sleep(0.05)
+            process.kill()
+        process.wait(timeout=600)
+    assert not (interrupted / "summary.md").exists()
+    completed = subprocess.run([sys.executable, "-c", script, str(interrupted)], timeout=600)
+    assert completed.returncode == 0
+    assert (interrupted / "metrics.csv").read_text() == (uninterrupted / "metrics.csv").read_text()
+
+
+def test_four_device_sharded_run_matches_single_device(default_run, tmp_path):
+    reference_dir, _ = default_run
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        import jax
+        assert jax.device_count() == 4, jax.devices()
+        from test_experiments import load_config, tiny
+        from infojax.io import run
+        run(tiny(load_config("default")), {str(tmp_path)!r})
+        """
+    )
+    environment = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4"}
+    completed = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    sharded = read_metrics(tmp_path / "metrics.csv")
+    single = read_metrics(reference_dir / "metrics.csv")
+    np.testing.assert_array_equal(sharded["estimator"], single["estimator"])
+    for name in ("epoch", "seed", "layer"):
+        np.testing.assert_array_equal(sharded[name], single[name])
+    # Each seed runs the same program on one device or four (2 seeds padded to 4);
+    # only XLA's fusion of the loops may differ, at float32 rounding (1e-4 relative).
+    for name in ("train_loss", "train_accuracy", "test_loss", "test_accuracy"):
+        np.testing.assert_allclose(sharded[name], single[name], rtol=1e-4, atol=1e-6)
+    kde = single["estimator"] == "kde"
+    for name in ("input_information_bits", "label_information_bits"):
+        np.testing.assert_allclose(sharded[name][kde], single[name][kde], rtol=1e-4, atol=1e-5)
+        # A rounding difference can move an activation across a bin edge: one of n =
+        # 4096 samples changing bin moves a binned entropy by at most about
+        # log2(n) / n = 0.003 bits.
+        np.testing.assert_allclose(sharded[name][~kde], single[name][~kde], atol=6e-3)
+    assert "devices: 4" in (tmp_path / "summary.md").read_text()
+
+
+def test_command_line_entry_point(default_run, tmp_path, monkeypatch):
+    from experiments import main as entry
+
+    reference_dir, _ = default_run
+    monkeypatch.chdir(tmp_path)
+    argv = [
+        "infojax-experiment",
+        f"--config={ROOT / 'configs/information_plane/default.py'}",
+        "--config.seeds=2",
+        "--config.train.epochs=3",
+        "--config.train.chunk_epochs=2",
+        "--config.tracking.epochs.count=4",
+        "--config.progress=False",
+    ]
+    # config_flags reads the overrides from sys.argv.
+    monkeypatch.setattr(sys, "argv", argv)
+    try:
+        flags.FLAGS(argv)
+        entry.main(argv[:1])
+    finally:
+        flags.FLAGS.unparse_flags()
+    # No --workdir: runs/<config file name>.
+    written = tmp_path / "runs" / "default" / "metrics.csv"
+    assert written.read_text() == (reference_dir / "metrics.csv").read_text()
+
+
+def test_command_line_rejects_unknown_config_fields(tmp_path):
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "experiments.main",
+            "--config.train.epoch=5",
+            f"--workdir={tmp_path / 'run'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode != 0
+    assert 'Did you mean "epochs" instead of "epoch"' in completed.stderr
+    assert not (tmp_path / "run").exists()
+
+
+# --- bad configs fail before training, with a clear message ---
+
+
+def _bad(change):
+    config = load_config("default")
+    change(config)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda c: setattr(c.model, "widths", (11, 10, 2)), r"model\.widths\[0\]` = 11 .* \(12\)"),
+        (lambda c: setattr(c.model, "widths", (12, 10, 3)), r"model\.widths\[-1\]` = 3 .* \(2\)"),
+        (lambda c: setattr(c.model, "widths", (12,)), r"model\.widths"),
+        (lambda c: setattr(c.train, "epochs", 0), r"train\.epochs"),
+        (lambda c: setattr(c.train, "epochs", -5), r"train\.epochs"),
+        (lambda c: setattr(c, "seeds", 0), r"seeds"),
+        (lambda c: setattr(c.train, "batch_size", 0), r"train\.batch_size"),
+        (lambda c: setattr(c.tracking.epochs, "count", 1), r"tracking\.epochs\.count"),
+        (lambda c: setattr(c.tracking.estimators.kde, "name", "kdee"), r"estimators\.kde.*kdee"),
+        (lambda c: setattr(c.tracking.estimators.kde, "sigma", 1.0), r"Unknown option.*sigma"),
+        (lambda c: setattr(c.optimizer, "name", "adamm"), r"optimizer\.name"),
+        (lambda c: setattr(c.model, "activation", "tanhh"), r"activation"),
+        (lambda c: setattr(c.data, "name", "cifar"), r"Unknown dataset"),
+        (lambda c: setattr(c.train, "epoch", 5), r"unknown field.*train\.epoch"),
+        (lambda c: setattr(c, "experiment", "nope"), r"experiment"),
+    ],
+)
+def test_bad_config_fails_before_training(change, match, tmp_path):
+    workdir = tmp_path / "run"
+    with pytest.raises(ValueError, match=match):
+        run(_bad(change), workdir)
+    assert not workdir.exists()
+
+
+def test_locked_config_rejects_unknown_fields():
+    config = load_config("default")
+    config.lock()
+    with pytest.raises(AttributeError, match="epoch"):
+        config.train.epoch = 5
+
+
+def test_workdir_of_another_config_is_refused(default_run):
+    workdir, _ = default_run
+    config = load_config("default")
+    tiny(config)
+    with config.unlocked():
+        config.optimizer.learning_rate = 1e-2
+    with pytest.raises(ValueError, match=r"another config.*optimizer\.learning_rate"):
+        run(config, workdir)
+
+
+def test_run_dispatches_to_the_ground_truth_benchmark(tmp_path):
+    # The benchmark package registers "mi_benchmark" when run() first meets it; its own
+    # config check then rejects the unknown estimator before any work.
+    config = importlib.import_module("configs.mi_benchmark.default").get_config()
+    config.estimators = ("no_such_estimator",)
+    with pytest.raises(ValueError, match="no_such_estimator"):
+        run(config, tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_register_experiment_and_dispatch(tmp_path):
+    calls = []
+    register_experiment("test_echo", lambda config, workdir: calls.append(workdir) or "done")
+    config = ml_collections.ConfigDict({"experiment": "test_echo"})
+    assert run(config, tmp_path) == "done" and calls == [tmp_path]
+    with pytest.raises(ValueError, match="already registered"):
+        register_experiment("information_plane", run_information_plane)
+
+
+@pytest.mark.slow
+def test_benchmark_script_quick(tmp_path):
+    output = tmp_path / "bench.json"
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "experiments/bench_information_plane.py",
+            "--quick",
+            "--quick_epochs=8",
+            "--quick_seeds=2",
+            "--looped_seeds=2",
+            f"--output={output}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    results = json.loads(output.read_text())
+    assert results["seeds"] == 2 and results["epochs"] == 8
+    assert results["all_seeds_seconds"] > 0 and len(results["looped_seconds_each"]) == 2
