@@ -50,6 +50,9 @@ _CPU_DEVICES = flags.DEFINE_integer(
     "seeds; 0 leaves the platform as it is.",
 )
 _OUTPUT = flags.DEFINE_string("output", None, "Also write the results to this JSON file.")
+_WORKDIR = flags.DEFINE_string(
+    "workdir", None, "Keep the all-seeds run (metrics, figures, summary) in this directory."
+)
 
 
 def _timed_run(config, workdir: Path) -> float:
@@ -85,7 +88,8 @@ def main(argv: list[str]) -> None:
     looped = min(_LOOPED_SEEDS.value, seeds)
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        batched_seconds = _timed_run(config, scratch / "all_seeds")
+        all_seeds_dir = Path(_WORKDIR.value) if _WORKDIR.value else scratch / "all_seeds"
+        batched_seconds = _timed_run(config, all_seeds_dir)
         single = config.copy_and_resolve_references()
         single.seeds = 1
         looped_seconds = []

@@ -128,6 +128,7 @@ def test_accuracy_table_by_hand():
     ]
     table = {r["family"]: r for r in benchmark.accuracy_table(rows)}
     assert table["f"]["mae"] == pytest.approx(1.0)
+    assert table["f"]["median_ae"] == pytest.approx(1.0)
     assert table["f"]["bias"] == pytest.approx(1.0 / 3.0)
     assert table["f"]["std"] == pytest.approx((0.5 + 0.0) / 2)  # std over seeds, per task
     assert table["f"]["seconds"] == pytest.approx(2.0)

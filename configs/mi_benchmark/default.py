@@ -18,7 +18,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.sample_sizes = (5000,)
     config.suite = "default"
     config.tasks = ()  # task names to keep; empty: the whole suite
-    # Registered MI estimators to run; () runs every registered one, including the six
+    # Registered MI estimators to run; () runs every registered one, including the seven
     # other neural bounds and matrix-based Renyi (an O(n^3) eigendecomposition per call).
     config.estimators = (
         "ksg",
@@ -28,7 +28,6 @@ def get_config() -> ml_collections.ConfigDict:
         "mixed_ksg",
         "binning",
         "neural_infonce",
-        "neural_smile",
     )
     # Per-estimator keyword overrides, e.g. {"ksg": {"k": 5}}.
     config.estimator_options = ml_collections.ConfigDict()
