@@ -196,3 +196,20 @@ def check_positive_int(value: int, name: str) -> None:
         raise TypeError(f"`{name}` must be a Python int, got {type(value).__name__}.")
     if value < 1:
         raise ValueError(f"`{name}` must be >= 1, got {value}.")
+
+
+def check_matching_last_axis(
+    a: jax.Array, b: jax.Array, name_a: str, name_b: str, what: str = "outcomes"
+) -> None:
+    """Raises unless ``a`` and ``b`` have equal last axes and broadcastable shapes."""
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(
+            f"`{name_a}` and `{name_b}` must have the same number of {what} (last axis), "
+            f"got {a.shape[-1]} and {b.shape[-1]}."
+        )
+    try:
+        jnp.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            f"`{name_a}` and `{name_b}` have shapes {a.shape} and {b.shape} that do not broadcast."
+        ) from None

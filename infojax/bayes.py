@@ -18,6 +18,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from infojax._validation import as_float_array
+from infojax._validation import check_matching_last_axis
 from infojax._validation import check_min_ndim
 from infojax._validation import check_nonnegative
 from infojax._validation import check_probabilities
@@ -40,23 +41,9 @@ def _prior_and_likelihood(prior: ArrayLike, likelihood: ArrayLike) -> tuple[jax.
     check_min_ndim(likelihood, "likelihood", 1, "p(data | hypothesis) on the last axis")
     check_probabilities(prior, "prior")
     check_nonnegative(likelihood, "likelihood")
-    _check_hypotheses(prior, likelihood, "prior", "likelihood")
+    check_matching_last_axis(prior, likelihood, "prior", "likelihood", "hypotheses")
     dtype = jnp.result_type(prior, likelihood)
     return prior.astype(dtype), likelihood.astype(dtype)
-
-
-def _check_hypotheses(a: jax.Array, b: jax.Array, name_a: str, name_b: str) -> None:
-    if a.shape[-1] != b.shape[-1]:
-        raise ValueError(
-            f"`{name_a}` and `{name_b}` must have the same number of hypotheses (last axis), "
-            f"got {a.shape[-1]} and {b.shape[-1]}."
-        )
-    try:
-        jnp.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ValueError(
-            f"`{name_a}` and `{name_b}` have shapes {a.shape} and {b.shape} that do not broadcast."
-        ) from None
 
 
 def evidence(prior: ArrayLike, likelihood: ArrayLike) -> jax.Array:
@@ -133,7 +120,7 @@ def _log_inputs(log_prior: ArrayLike, log_likelihood: ArrayLike) -> tuple[jax.Ar
             if (values > 0).any() and name == "log_prior":
                 raise ValueError("`log_prior` must be <= 0 (log-probabilities).")
         check_probabilities(jnp.exp(log_prior), "exp(log_prior)")
-    _check_hypotheses(log_prior, log_likelihood, "log_prior", "log_likelihood")
+    check_matching_last_axis(log_prior, log_likelihood, "log_prior", "log_likelihood", "hypotheses")
     dtype = jnp.result_type(log_prior, log_likelihood)
     return log_prior.astype(dtype), log_likelihood.astype(dtype)
 

@@ -485,7 +485,12 @@ def _compiled_programs(plan: _Plan) -> _Programs:
             }
 
         states, measured = run_epochs(
-            train_epoch, measure, states, measure_mask=measure_mask, train_mask=train_mask
+            train_epoch,
+            measure,
+            states,
+            measure_mask=measure_mask,
+            train_mask=train_mask,
+            groups=plan.mesh.size,
         )
         return jax.lax.with_sharding_constraint(states, states_sharding), measured
 

@@ -16,6 +16,7 @@ from jax.typing import ArrayLike
 from infojax._numerics import to_base
 from infojax._validation import as_float_array
 from infojax._validation import check_base
+from infojax._validation import check_matching_last_axis
 from infojax._validation import check_min_ndim
 from infojax._validation import is_concrete
 
@@ -70,11 +71,7 @@ def entropy_from_logits(logits: ArrayLike, *, base: float | None = None) -> jax.
 def _logit_pair(logits_p: ArrayLike, logits_q: ArrayLike) -> tuple[jax.Array, jax.Array]:
     logits_p = _logits(logits_p, "logits_p", 1)
     logits_q = _logits(logits_q, "logits_q", 1)
-    if logits_p.shape[-1] != logits_q.shape[-1]:
-        raise ValueError(
-            "`logits_p` and `logits_q` must have the same number of outcomes (last axis), "
-            f"got {logits_p.shape[-1]} and {logits_q.shape[-1]}."
-        )
+    check_matching_last_axis(logits_p, logits_q, "logits_p", "logits_q")
     dtype = jnp.result_type(logits_p, logits_q)
     return _log_softmax(logits_p.astype(dtype), 1), _log_softmax(logits_q.astype(dtype), 1)
 

@@ -26,6 +26,7 @@ from infojax._numerics import xlogx
 from infojax._numerics import xlogy
 from infojax._validation import as_float_array
 from infojax._validation import check_base
+from infojax._validation import check_matching_last_axis
 from infojax._validation import check_min_ndim
 from infojax._validation import check_probabilities
 from infojax._validation import is_concrete
@@ -229,17 +230,7 @@ def _pair(p: ArrayLike, q: ArrayLike) -> tuple[jax.Array, jax.Array]:
     """Two distributions over the last axis with equal outcomes and broadcastable batches."""
     p = _table(p, "p", 1)
     q = _table(q, "q", 1)
-    if p.shape[-1] != q.shape[-1]:
-        raise ValueError(
-            f"`p` and `q` must have the same number of outcomes (last axis), got "
-            f"{p.shape[-1]} and {q.shape[-1]}."
-        )
-    try:
-        jnp.broadcast_shapes(p.shape, q.shape)
-    except ValueError:
-        raise ValueError(
-            f"`p` and `q` have shapes {p.shape} and {q.shape} that do not broadcast."
-        ) from None
+    check_matching_last_axis(p, q, "p", "q")
     dtype = jnp.result_type(p, q)
     return p.astype(dtype), q.astype(dtype)
 

@@ -63,6 +63,7 @@ def run_epochs(
     *,
     measure_mask: jax.Array,
     train_mask: jax.Array,
+    groups: int = 1,
 ) -> tuple[Any, Any]:
     """Scans over epochs for a batch of seeds, measuring first, then training.
 
@@ -77,12 +78,23 @@ def run_epochs(
       states: the seeds' states, stacked on a leading axis.
       measure_mask: boolean, shape ``(steps,)``.
       train_mask: boolean, shape ``(steps,)``.
+      groups: the seeds are measured as ``groups`` equal groups, in parallel across
+        groups (``vmap``) and one seed after another within a group (``lax.map``).
+        Pass the number of devices the seed axis is sharded over. Measuring every seed
+        at once makes the kernel estimators' ``(block, n)`` tiles of all seeds compete
+        for the CPU caches: for 50 seeds of a 4096-sample KDE, one at a time is 1.75x
+        faster on CPU.
 
     Returns:
       The states after the scan, and the measurements stacked as
       ``(steps, seeds, ...)`` (zeros where ``measure_mask`` is false).
     """
-    measure_seeds = jax.vmap(measure)
+
+    def measure_seeds(states):
+        grouped = jax.tree.map(lambda leaf: leaf.reshape(groups, -1, *leaf.shape[1:]), states)
+        measured = jax.vmap(lambda group: jax.lax.map(measure, group))(grouped)
+        return jax.tree.map(lambda leaf: leaf.reshape(-1, *leaf.shape[2:]), measured)
+
     train_seeds = jax.vmap(train_epoch)
     blank = jax.eval_shape(measure_seeds, states)
 
