@@ -5,7 +5,10 @@ of jitted steps, of the same critic trained by the compiled ``lax.scan`` loop, a
 ``--critics`` critics trained at once by ``jax.vmap`` of that loop, at each dimension
 in ``--dims`` per side and batch ``--batch-size``; the median of ``--repeats`` timed
 runs after one compile run. All three use the same train step
-(:func:`infojax.bounds.make_train_step`) on the same data.
+(:func:`infojax.bounds.make_train_step`) on the same data. Beside them: the step's
+floating-point operations (XLA's cost analysis), the arithmetic rate each path
+reaches, and a dense matmul's rate on the same device, which bounds what batching
+critics can gain once one critic already keeps the device busy.
 
 Accuracy (``--sweep``): the setting of Poole et al. (2019), 20-dimensional correlated
 Gaussians with true MI in ``--mi`` nats; every bound fitted with
@@ -117,7 +120,24 @@ def throughput(args: argparse.Namespace, dim: int) -> dict[str, float]:
         "loop": args.steps / loop_time,
         "scan": args.steps / scan_time,
         "vmap_per_critic": args.critics * args.steps / vmap_time,
+        "flops_per_step": _flops(jitted_step, first_state, first_indices[0]),
     }
+
+
+def _flops(jitted, *args) -> float:
+    """Floating-point operations of one call, from XLA's cost analysis (nan if absent)."""
+    analysis = jitted.lower(*args).compile().cost_analysis()
+    if isinstance(analysis, list | tuple):  # older jax: one dict per program
+        analysis = analysis[0] if analysis else {}
+    return float((analysis or {}).get("flops", math.nan))
+
+
+def matmul_gflops(size: int = 2048, repeats: int = 5) -> float:
+    """GFLOP/s of one float32 (size x size) @ (size x size) product: a roofline for the
+    dense arithmetic the critics are made of."""
+    a = jax.random.normal(jax.random.key(0), (size, size), jnp.float32)
+    product = jax.jit(lambda a: a @ a)
+    return 2 * size**3 / _timed(lambda: product(a), repeats) / 1e9
 
 
 def run_throughput(args: argparse.Namespace) -> None:
@@ -126,18 +146,24 @@ def run_throughput(args: argparse.Namespace) -> None:
         f"(hidden {tuple(args.hidden_sizes)}), batch {args.batch_size}, {args.steps} steps, "
         f"median of {args.repeats} runs, device {jax.devices()[0].device_kind}"
     )
+    peak = matmul_gflops()
+    print(f"dense float32 2048^2 matmul on this device: {peak:.0f} GFLOP/s")
     header = (
-        f"{'d':>4} | {'loop (1 critic)':>16} | {'scan (1 critic)':>16} | "
-        f"{f'vmap x{args.critics} per critic':>22} | {'vmap / loop':>11}"
+        f"{'d':>4} | {'MFLOP/step':>10} | {'loop (1 critic)':>16} | {'scan (1 critic)':>16} | "
+        f"{f'vmap x{args.critics} per critic':>22} | {'vmap / loop':>11} | "
+        f"{'GFLOP/s loop, vmap':>18}"
     )
     print(header)
     print("-" * len(header))
     for dim in args.dims:
         rates = throughput(args, dim)
         ratio = rates["vmap_per_critic"] / rates["loop"]
+        flops = rates["flops_per_step"]
         print(
-            f"{dim:>4} | {rates['loop']:>11.1f} st/s | {rates['scan']:>11.1f} st/s | "
-            f"{rates['vmap_per_critic']:>17.1f} st/s | {ratio:>10.1f}x"
+            f"{dim:>4} | {flops / 1e6:>10.1f} | {rates['loop']:>11.1f} st/s | "
+            f"{rates['scan']:>11.1f} st/s | {rates['vmap_per_critic']:>17.1f} st/s | "
+            f"{ratio:>10.1f}x | {flops * rates['loop'] / 1e9:>8.0f}, "
+            f"{flops * rates['vmap_per_critic'] / 1e9:>7.0f}"
         )
 
 

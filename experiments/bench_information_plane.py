@@ -10,15 +10,16 @@ once) for ``--looped_seeds`` seeds and extrapolates to all seeds: the first loop
 pays the compilation, each later one only its own work, so the estimate is
 ``first + (seeds - 1) * mean(later)``. ``--quick`` shortens both to
 ``--quick_epochs`` epochs and ``--quick_seeds`` seeds (times are then of the short
-run, not of the full config). ``--cpu_devices=2`` splits a 2-core CPU into two JAX
-devices, so the seed axis is sharded over both cores (the looped baseline then pads
-each single seed to two: time it without the flag).
+run, not of the full config). The config's ``cpu_devices`` (2 in the shipped configs)
+splits a CPU into that many JAX devices and the all-seeds run shards its seeds over
+them; each looped seed runs on one of those devices (one CPU device shares the
+process's thread pool, as an unsplit CPU does). ``--config.cpu_devices=0`` times the
+all-seeds run on one CPU device.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import tempfile
 import time
@@ -42,24 +43,17 @@ _QUICK_SEEDS = flags.DEFINE_integer("quick_seeds", 4, "Seeds of the --quick run.
 _LOOPED_SEEDS = flags.DEFINE_integer(
     "looped_seeds", 3, "Seeds timed one at a time for the looped baseline (at least 2)."
 )
-_CPU_DEVICES = flags.DEFINE_integer(
-    "cpu_devices",
-    0,
-    "Split the CPU into this many JAX devices (XLA_FLAGS="
-    "--xla_force_host_platform_device_count), so that each core runs its share of the "
-    "seeds; 0 leaves the platform as it is.",
-)
 _OUTPUT = flags.DEFINE_string("output", None, "Also write the results to this JSON file.")
 _WORKDIR = flags.DEFINE_string(
     "workdir", None, "Keep the all-seeds run (metrics, figures, summary) in this directory."
 )
 
 
-def _timed_run(config, workdir: Path) -> float:
+def _timed_run(config, workdir: Path, **options) -> float:
     from infojax.io import run
 
     started = time.perf_counter()
-    run(config, workdir)
+    run(config, workdir, **options)
     return time.perf_counter() - started
 
 
@@ -68,12 +62,6 @@ def main(argv: list[str]) -> None:
         raise app.UsageError(f"Unexpected arguments: {argv[1:]}.")
     if not flags.FLAGS["verbosity"].present:
         logging.set_verbosity(logging.WARNING)
-    if _CPU_DEVICES.value:
-        # Read when JAX starts its CPU backend, which the import below does not yet do.
-        os.environ["XLA_FLAGS"] = (
-            os.environ.get("XLA_FLAGS", "")
-            + f" --xla_force_host_platform_device_count={_CPU_DEVICES.value}"
-        )
     import jax
 
     config = _CONFIG.value
@@ -95,7 +83,9 @@ def main(argv: list[str]) -> None:
         looped_seconds = []
         for seed in range(looped):
             single.seed = config.seed + seed
-            looped_seconds.append(_timed_run(single, scratch / f"seed_{seed}"))
+            looped_seconds.append(
+                _timed_run(single, scratch / f"seed_{seed}", devices=jax.devices()[:1])
+            )
     later = sum(looped_seconds[1:]) / (len(looped_seconds) - 1)
     looped_estimate = looped_seconds[0] + (seeds - 1) * later
     results = {

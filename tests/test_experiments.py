@@ -2,13 +2,13 @@
 
 import importlib
 import json
-import os
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
 
+import jax
 import ml_collections
 import numpy as np
 import pytest
@@ -37,6 +37,8 @@ def tiny(config):
     config.train.chunk_epochs = 2
     config.tracking.epochs.count = 4
     config.progress = False
+    # JAX already runs in the test process; the sharded test sets it in a subprocess.
+    config.cpu_devices = 0
     config.lock()
     return config
 
@@ -197,6 +199,7 @@ def test_resume_after_killing_the_process(tmp_path):
 
 
 def test_four_device_sharded_run_matches_single_device(default_run, tmp_path):
+    # `cpu_devices = 4` splits the CPU of a fresh process into 4 JAX devices.
     reference_dir, _ = default_run
     script = textwrap.dedent(
         f"""
@@ -204,16 +207,17 @@ def test_four_device_sharded_run_matches_single_device(default_run, tmp_path):
         sys.path.insert(0, {str(ROOT)!r})
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         import jax
-        assert jax.device_count() == 4, jax.devices()
         from test_experiments import load_config, tiny
         from infojax.io import run
-        run(tiny(load_config("default")), {str(tmp_path)!r})
+        config = tiny(load_config("default"))
+        config.unlock()
+        config.cpu_devices = 4
+        run(config, {str(tmp_path)!r})
+        assert jax.device_count() == 4, jax.devices()
         """
     )
-    environment = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=4"}
     completed = subprocess.run(
         [sys.executable, "-c", script],
-        env=environment,
         capture_output=True,
         text=True,
         timeout=300,
@@ -238,6 +242,15 @@ def test_four_device_sharded_run_matches_single_device(default_run, tmp_path):
     assert "devices: 4" in (tmp_path / "summary.md").read_text()
 
 
+def test_cpu_devices_after_jax_started_warns_and_runs(tmp_path):
+    config = tiny(load_config("default"))
+    config.unlock()
+    config.cpu_devices = jax.device_count() + 1
+    with pytest.warns(UserWarning, match=r"cpu_devices=\d+ ignored"):
+        result = run(config, tmp_path)
+    assert result.finished
+
+
 def test_command_line_entry_point(default_run, tmp_path, monkeypatch):
     from experiments import main as entry
 
@@ -251,6 +264,7 @@ def test_command_line_entry_point(default_run, tmp_path, monkeypatch):
         "--config.train.chunk_epochs=2",
         "--config.tracking.epochs.count=4",
         "--config.progress=False",
+        "--config.cpu_devices=0",
     ]
     # config_flags reads the overrides from sys.argv.
     monkeypatch.setattr(sys, "argv", argv)
@@ -288,6 +302,7 @@ def test_command_line_rejects_unknown_config_fields(tmp_path):
 
 def _bad(change):
     config = load_config("default")
+    config.cpu_devices = 0  # JAX already runs in the test process
     change(config)
     return config
 
@@ -301,6 +316,7 @@ def _bad(change):
         (lambda c: setattr(c.train, "epochs", 0), r"train\.epochs"),
         (lambda c: setattr(c.train, "epochs", -5), r"train\.epochs"),
         (lambda c: setattr(c, "seeds", 0), r"seeds"),
+        (lambda c: setattr(c, "cpu_devices", -1), r"cpu_devices"),
         (lambda c: setattr(c.train, "batch_size", 0), r"train\.batch_size"),
         (lambda c: setattr(c.tracking.epochs, "count", 1), r"tracking\.epochs\.count"),
         (lambda c: setattr(c.tracking.estimators.kde, "name", "kdee"), r"estimators\.kde.*kdee"),

@@ -17,6 +17,7 @@ from infojax.training import run_epochs
 from infojax.training import seed_keys
 from infojax.training import seed_mesh
 from infojax.training import shuffled_indices
+from infojax.training._trainer import _keyed_permutation
 
 
 def _trainer(optimizer, batch_size, dtype=jnp.float32, widths=(3,)):
@@ -157,6 +158,35 @@ def test_shuffled_indices_are_uniform_permutations():
     # 1/5), sd 31; 5 sd bounds the 25 counts together (false alarm < 1e-5).
     counts = np.stack([(orders == index).sum(axis=0) for index in range(5)])
     assert np.abs(counts - 1200).max() < 5 * 31
+
+
+def test_shuffled_indices_are_uniform_over_all_orders():
+    # All 24 orders of 4 items equally likely: counts over 24,000 keys ~ Binomial(24000,
+    # 1/24), sd 31; 5 sd bounds the 24 counts together (false alarm < 1e-5).
+    orders = np.asarray(jax.vmap(lambda key: shuffled_indices(key, 4))(seed_keys(1, 24000)))
+    codes = orders @ np.array([64, 16, 4, 1])
+    _, counts = np.unique(codes, return_counts=True)
+    assert len(counts) == 24
+    assert np.abs(counts - 1000).max() < 5 * 31
+
+
+def test_keyed_permutation_rounds_break_ties_of_short_keys():
+    # With 28 position bits only 4 random bits are left per sort, so one sort leaves
+    # about 1 in 16 pairs tied in index order; 8 rounds sort by a 32-bit key and the
+    # order of 4 items is uniform again (same bounds as above).
+    permutation = jax.vmap(lambda key: _keyed_permutation(key, 4, index_bits=28))
+    orders = np.asarray(permutation(seed_keys(2, 24000)))
+    assert (np.sort(orders, axis=1) == np.arange(4)).all()
+    _, counts = np.unique(orders @ np.array([64, 16, 4, 1]), return_counts=True)
+    assert len(counts) == 24
+    assert np.abs(counts - 1000).max() < 5 * 31
+
+
+@pytest.mark.parametrize("n", [1, 2, 3277, 65536, 65537])
+def test_shuffled_indices_is_a_permutation(n):
+    order = np.asarray(jax.jit(shuffled_indices, static_argnums=1)(jax.random.PRNGKey(n), n))
+    assert order.dtype == np.int32
+    np.testing.assert_array_equal(np.sort(order), np.arange(n))
 
 
 def test_training_lowers_the_loss():

@@ -15,12 +15,11 @@ import jax.numpy as jnp
 from infojax import estimators as _estimators
 from infojax._numerics import to_base
 
-# Information-plane estimators of the estimators package, by the functions that give
-# (I(X;T), I(T;Y)) from a layer and the labels: one function returning both (it shares
-# the work), or a pair (I(X;T) from the layer alone, I(T;Y) from layer and labels).
+# Information-plane estimators of the estimators package, by the function that gives
+# (I(X;T), I(T;Y)) from a layer and the labels in one pass.
 PLANE_ESTIMATORS = {
-    "binning": ("binned_entropy", "binned_mutual_information"),
-    "kde": ("kde_information_plane",),
+    "binning": "binned_information_plane",
+    "kde": "kde_information_plane",
 }
 
 
@@ -92,28 +91,15 @@ def information_plane_estimator(
     options = {key: _hashable(value) for key, value in options.items()}
     frozen_options = tuple(sorted(options.items()))
     if name in PLANE_ESTIMATORS:
-        functions = [_estimator_function(fn_name) for fn_name in PLANE_ESTIMATORS[name]]
-        _check_options(name, options, *functions)
+        plane_fn = _estimator_function(PLANE_ESTIMATORS[name])
+        _check_options(name, options, plane_fn)
         label_options = dict(options)
-        if "n_classes" in inspect.signature(functions[-1]).parameters:
+        if "n_classes" in inspect.signature(plane_fn).parameters:
             label_options["n_classes"] = n_classes
 
-        if len(functions) == 1:
-            (plane_fn,) = functions
-
-            def estimate(t, x, labels, key):
-                del x, key
-                return plane_fn(t, labels, **label_options, base=2)
-
-        else:
-            input_fn, label_fn = functions
-
-            def estimate(t, x, labels, key):
-                del x, key
-                return (
-                    input_fn(t, **options, base=2),
-                    label_fn(t, labels, **label_options, base=2),
-                )
+        def estimate(t, x, labels, key):
+            del x, key
+            return plane_fn(t, labels, **label_options, base=2)
 
         return InformationPlaneEstimator(name, frozen_options, n_classes, estimate)
 
@@ -179,16 +165,13 @@ def _estimator_function(name: str) -> Callable[..., Any]:
     return fn
 
 
-def _check_options(name: str, options: Mapping[str, Any], *fns: Callable[..., Any]) -> None:
-    known = set()
-    for fn in fns:
-        parameters = inspect.signature(fn).parameters
-        known |= {
-            key
-            for key, parameter in parameters.items()
-            if parameter.kind == inspect.Parameter.KEYWORD_ONLY
-        }
-    known -= {"base", "n_classes"}
+def _check_options(name: str, options: Mapping[str, Any], fn: Callable[..., Any]) -> None:
+    parameters = inspect.signature(fn).parameters
+    known = {
+        key
+        for key, parameter in parameters.items()
+        if parameter.kind == inspect.Parameter.KEYWORD_ONLY
+    } - {"base", "n_classes"}
     unknown = sorted(set(options) - known)
     if unknown:
         raise ValueError(
