@@ -162,7 +162,7 @@ def test_shuffled_indices_are_uniform_permutations():
 
 def test_shuffled_indices_are_uniform_over_all_orders():
     # All 24 orders of 4 items equally likely: counts over 24,000 keys ~ Binomial(24000,
-    # 1/24), sd 31; 5 sd bounds the 24 counts together (false alarm < 1e-5).
+    # 1/24), sd 31; 5 sd bounds the 24 counts together (false alarm about 1e-5).
     orders = np.asarray(jax.vmap(lambda key: shuffled_indices(key, 4))(seed_keys(1, 24000)))
     codes = orders @ np.array([64, 16, 4, 1])
     _, counts = np.unique(codes, return_counts=True)
