@@ -71,8 +71,22 @@ def test_metrics_file_errors(tmp_path):
         MetricsFile(path, COLUMNS).keep_epochs_before(1)
     with pytest.raises(ValueError, match="2 columns"):
         MetricsFile(path, ("epoch", "value")).append([(1, 2, 3)])
-    with pytest.raises(ValueError, match="epoch"):
-        MetricsFile(tmp_path / "other.csv", ("value", "epoch"))
+    with pytest.raises(ValueError, match="no 'epoch' column"):
+        MetricsFile(tmp_path / "other.csv", ("value", "step")).keep_epochs_before(1)
+
+
+def test_keep_rows_drops_half_written_line_and_keeps_quoted_values(tmp_path):
+    # A killed writer leaves a last line without its newline; values with commas are
+    # quoted by the csv module and must survive the rewrite.
+    path = tmp_path / "results.csv"
+    results = MetricsFile(path, ("name", "value"))
+    results.append([("a,b", 1.5), ("c", 2)])
+    with path.open("a") as handle:
+        handle.write("d,3.2")
+    assert results.keep_rows() == [["a,b", "1.5"], ["c", "2"]]
+    assert path.read_text() == 'name,value\n"a,b",1.5\nc,2\n'
+    assert results.keep_rows(lambda row: row[0] == "c") == [["c", "2"]]
+    assert path.read_text() == "name,value\nc,2\n"
 
 
 # --- checkpoints ---

@@ -17,7 +17,6 @@ import time
 import traceback
 import zlib
 from collections.abc import Callable
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from infojax._registry import EstimatorSpec
 from infojax._registry import get_estimator
 from infojax._registry import list_estimators
 from infojax.benchmark._report import write_report
+from infojax.io._metrics import MetricsFile
 
 RESULT_COLUMNS = (
     "estimator",
@@ -189,38 +189,13 @@ def _job_key(estimator: str, task: str, n: int) -> tuple[str, str, int]:
     return estimator, task, int(n)
 
 
-def _finished_jobs(path: Path, seeds: int) -> set[tuple[str, str, int]]:
+def _finished_jobs(results: MetricsFile, seeds: int) -> set[tuple[str, str, int]]:
     """Jobs with all ``seeds`` rows in the results file; drops a half-written last line."""
-    if not path.exists():
-        return set()
-    text = path.read_text()
-    lines = text.split("\n")
-    complete = [
-        line for line in lines[1:-1] if len(next(csv.reader([line]))) == len(RESULT_COLUMNS)
-    ]
-    if not text.endswith("\n") or len(complete) != len(lines) - 2:
-        _write_rows(path, complete, mode="w")
     counts: dict[tuple[str, str, int], int] = {}
-    for row in csv.reader(complete):
+    for row in results.keep_rows():
         key = _job_key(row[0], row[1], int(row[7]))
         counts[key] = counts.get(key, 0) + 1
     return {key for key, count in counts.items() if count >= seeds}
-
-
-def _write_rows(path: Path, lines: Sequence[str], *, mode: str) -> None:
-    with path.open(mode, newline="") as handle:
-        if mode == "w":
-            handle.write(",".join(RESULT_COLUMNS) + "\n")
-        handle.writelines(line + "\n" for line in lines)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _append(path: Path, rows: Sequence[Sequence[object]]) -> None:
-    with path.open("a", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def _rows(job: Job, estimates: np.ndarray, seconds: float) -> list[list[object]]:
@@ -262,9 +237,7 @@ def run_benchmark(config: ml_collections.ConfigDict, workdir: str | os.PathLike)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "config.json").write_text(json.dumps(config.to_dict(), indent=2, default=list))
-    results = workdir / "results.csv"
-    if not results.exists():
-        _write_rows(results, [], mode="w")
+    results = MetricsFile(workdir / "results.csv", RESULT_COLUMNS)
     done = _finished_jobs(results, config.seeds)
     todo = [j for j in jobs if _job_key(j.estimator.name, j.task.name, j.n) not in done]
     failed: list[Skip] = []
@@ -278,7 +251,7 @@ def run_benchmark(config: ml_collections.ConfigDict, workdir: str | os.PathLike)
             failed.append(Skip(job.estimator.name, job.task.name, message))
             traceback.print_exc()
             continue
-        _append(results, _rows(job, estimates, seconds))
+        results.append(_rows(job, estimates, seconds))
     with (workdir / "skipped.csv").open("w", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(("estimator", "task", "reason"))

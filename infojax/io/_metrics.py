@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,46 +29,68 @@ class MetricsFile:
     """An append-only CSV file with a fixed header, safe to resume.
 
     Rows are written, flushed and synced as they arrive, so a run killed at any time
-    leaves every finished row on disk; :meth:`keep_epochs_before` then drops what the
-    last checkpoint does not cover (including a half-written last line), so a resumed
-    run neither loses nor repeats rows.
+    leaves every finished row on disk; :meth:`keep_rows` (or
+    :meth:`keep_epochs_before`) then drops a half-written last line and what the
+    resumed run will redo, so it neither loses nor repeats rows.
 
     Args:
       path: the CSV file; created with its header when absent.
-      columns: the column names; the first must be ``"epoch"``.
+      columns: the column names.
     """
 
     def __init__(self, path: str | os.PathLike, columns: Sequence[str]):
         self.path = Path(path)
         self.columns = tuple(columns)
-        if self.columns[0] != "epoch":
-            raise ValueError(f"The first column must be 'epoch', got {self.columns[0]!r}.")
         if not self.path.exists():
             self._rewrite([])
 
-    def keep_epochs_before(self, epoch: int) -> int:
-        """Keeps only the complete rows whose epoch is below ``epoch``; returns their count.
+    def keep_rows(self, keep: Callable[[list[str]], bool] | None = None) -> list[list[str]]:
+        """Keeps the complete rows for which ``keep(row)`` is true (all when None).
+
+        A row is complete when it ends with a newline and has one value per column;
+        anything else is what a killed writer left half-written. The file is rewritten
+        (atomically) only when a row is dropped.
+
+        Args:
+          keep: predicate on a row's values, as strings in column order.
+
+        Returns:
+          The kept rows, as lists of strings.
 
         Raises:
           ValueError: if the file's header differs from ``columns``.
         """
         text = self.path.read_text()
-        lines = text.split("\n")
-        if lines[0].split(",") != list(self.columns):
-            raise ValueError(
-                f"{self.path} has columns {lines[0]!r}, expected {','.join(self.columns)!r}."
-            )
-        # The last element is '' when the file ends with a newline, and a partly written
+        # The last line is '' when the file ends with a newline, and a partly written
         # row otherwise: either way it is not a complete row.
-        body = lines[1:-1]
+        lines = text.split("\n")
+        header = next(csv.reader(lines[:1]), [])
+        if tuple(header) != self.columns:
+            raise ValueError(
+                f"{self.path} has columns {header}, expected {list(self.columns)}."
+            )
+        body = list(csv.reader(lines[1:-1]))
         kept = [
-            line
-            for line in body
-            if len(line.split(",")) == len(self.columns) and int(line.split(",")[0]) < epoch
+            row for row in body if len(row) == len(self.columns) and (keep is None or keep(row))
         ]
         if len(kept) != len(body) or not text.endswith("\n"):
             self._rewrite(kept)
-        return len(kept)
+        return kept
+
+    def keep_epochs_before(self, epoch: int) -> int:
+        """Keeps only the complete rows whose ``epoch`` column is below ``epoch``.
+
+        Returns:
+          The number of rows kept.
+
+        Raises:
+          ValueError: if the file's header differs from ``columns`` or has no
+            ``epoch`` column.
+        """
+        if "epoch" not in self.columns:
+            raise ValueError(f"{self.path} has no 'epoch' column: {list(self.columns)}.")
+        index = self.columns.index("epoch")
+        return len(self.keep_rows(lambda row: int(row[index]) < epoch))
 
     def append(self, rows: Iterable[Sequence[object]]) -> None:
         """Appends ``rows`` (one value per column), then flushes them to disk."""
@@ -82,9 +105,14 @@ class MetricsFile:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _rewrite(self, lines: list[str]) -> None:
+    def _rewrite(self, rows: list[list[str]]) -> None:
         temporary = self.path.with_suffix(".tmp")
-        temporary.write_text("\n".join([",".join(self.columns), *lines]) + "\n")
+        with temporary.open("w", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(self.columns)
+            writer.writerows(rows)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, self.path)
 
 
