@@ -56,7 +56,7 @@ def get_config() -> ml_collections.ConfigDict:
 
     config.distributed = False  # True: jax.distributed.initialize() for multi-host runs
     # On a CPU host: split it into this many JAX devices, the seeds sharded over them
-    # (one shard per core: 1.3x faster on 2 cores); 0 keeps one CPU device. GPU and
+    # (one shard per core: 1.24x faster on 2 cores); 0 keeps one CPU device. GPU and
     # TPU hosts keep their devices either way. Results agree to float rounding.
     config.cpu_devices = 2
     config.progress = True

@@ -313,10 +313,11 @@ def _split_cpu(count: int) -> None:
     """Makes JAX's CPU backend ``count`` devices (``jax_num_cpu_devices``); 0 leaves it.
 
     Several CPU devices let a vmapped program whose seed axis is sharded over them run
-    one shard per core: on 2 cores, 2 devices train and measure the 50 seeds of the
-    tanh reproduction about 1.3x faster than one device, whose small kernels mostly
-    run on one core. JAX reads the setting when it starts its backends, so a process
-    that has already computed keeps its devices (a warning says so).
+    one shard per core: on 2 cores, 2 devices train and measure 50 tanh seeds about
+    1.24x faster than one device, whose small kernels mostly run on one core
+    (``experiments/bench_information_plane.py --quick``, README). JAX reads the
+    setting when it starts its backends, so a process that has already computed keeps
+    its devices (a warning says so).
     """
     if count == 0:
         return

@@ -93,13 +93,13 @@ def information_plane_estimator(
     if name in PLANE_ESTIMATORS:
         plane_fn = _estimator_function(PLANE_ESTIMATORS[name])
         _check_options(name, options, plane_fn)
-        label_options = dict(options)
+        plane_options = dict(options)
         if "n_classes" in inspect.signature(plane_fn).parameters:
-            label_options["n_classes"] = n_classes
+            plane_options["n_classes"] = n_classes
 
         def estimate(t, x, labels, key):
             del x, key
-            return plane_fn(t, labels, **label_options, base=2)
+            return plane_fn(t, labels, **plane_options, base=2)
 
         return InformationPlaneEstimator(name, frozen_options, n_classes, estimate)
 
