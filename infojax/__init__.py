@@ -1,12 +1,13 @@
 """infojax: information theory for deep learning, in JAX.
 
 The exact measures are re-exported here (``infojax.entropy``, ...); estimators from
-samples, neural bounds, statistics, ground-truth tasks, data, models, training and
-tracking live in their subpackages.
+samples, neural bounds, statistics, ground-truth tasks, data, models, training,
+tracking and the run directory live in their subpackages. The experiments
+(``infojax.runs``) and the command line (``infojax.cli``) are imported on their own:
+``import infojax`` loads no plotting, checkpointing or flag library.
 """
 
 from infojax import bayes
-from infojax import benchmark
 from infojax import bounds
 from infojax import data
 from infojax import estimators
@@ -42,7 +43,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "bayes",
-    "benchmark",
     "bounds",
     "conditional_entropy",
     "conditional_mutual_information",

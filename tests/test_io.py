@@ -1,20 +1,23 @@
-"""Tests of infojax.io: metrics file, checkpoints, plots and summary, I(X;Y) of data."""
+"""Tests of infojax.io: the run directory (lock, config snapshot), the metrics file and
+its audit, checkpoints."""
+
+import json
+import os
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from infojax.io import INFORMATION_PLANE_COLUMNS as COLUMNS
 from infojax.io import CheckpointStore
 from infojax.io import MetricsFile
-from infojax.io import data_information
-from infojax.io import plot_information_plane
-from infojax.io import plot_training_curves
+from infojax.io import RunDirectory
+from infojax.io import RunDirectoryError
+from infojax.io import WorkdirInUse
+from infojax.io import audit_rows
+from infojax.io import config_differences
 from infojax.io import read_metrics
-from infojax.io import seed_means
-from infojax.io import training_curves
-from infojax.io import write_summary
+from infojax.runs.information_plane import COLUMNS
 
 
 def _rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
@@ -96,12 +99,14 @@ def test_checkpoint_roundtrip_keeps_structure_dtype_and_record(tmp_path):
     tree = {
         "params": (jnp.arange(6.0).reshape(2, 3), jnp.ones(2, jnp.float64)),
         "count": jnp.array([3, 4], jnp.int32),
-        "key": jax.random.PRNGKey(5),
+        "raw_key": jax.random.PRNGKey(5),
+        "keys": jax.random.split(jax.random.key(6), 3),
     }
     store = CheckpointStore(tmp_path / "checkpoints")
     assert store.latest_step() is None
     store.save(4, tree, {"next_epoch": 4, "seconds": 1.5})
-    store.save(9, jax.tree.map(lambda a: a + 1, tree), {"next_epoch": 9, "seconds": 2.5})
+    later = {**jax.tree.map(lambda a: a + 1, {k: v for k, v in tree.items() if k != "keys"})}
+    store.save(9, {**later, "keys": tree["keys"]}, {"next_epoch": 9, "seconds": 2.5})
     store.close()
     reopened = CheckpointStore(tmp_path / "checkpoints")
     assert reopened.latest_step() == 9
@@ -109,64 +114,98 @@ def test_checkpoint_roundtrip_keeps_structure_dtype_and_record(tmp_path):
     restored, record = reopened.restore(9, template)
     assert record == {"next_epoch": 9, "seconds": 2.5}
     assert jax.tree.structure(restored) == jax.tree.structure(tree)
-    for got, saved in zip(jax.tree.leaves(restored), jax.tree.leaves(tree), strict=True):
-        assert got.dtype == saved.dtype
-        np.testing.assert_array_equal(got, saved + 1)
+    assert jax.dtypes.issubdtype(restored["keys"].dtype, jax.dtypes.prng_key)
+    np.testing.assert_array_equal(
+        jax.random.key_data(restored["keys"]), jax.random.key_data(tree["keys"])
+    )
+    for name in ("params", "count", "raw_key"):
+        for got, saved in zip(
+            jax.tree.leaves(restored[name]), jax.tree.leaves(tree[name]), strict=True
+        ):
+            assert got.dtype == saved.dtype
+            np.testing.assert_array_equal(got, saved + 1)
+    assert reopened.steps() == [4, 9]
+    reopened.delete(9)
+    assert reopened.latest_step() == 4
     reopened.close()
 
 
-# --- reports ---
+# --- run directory ---
+
+CONFIG = {"experiment": "toy", "seed": 0, "train": {"epochs": 3, "sizes": (2, 3)}, "progress": True}
 
 
-def test_seed_means_and_training_curves():
-    rows = list(_rows([0, 4]))
-    columns = {name: np.asarray([row[i] for row in rows]) for i, name in enumerate(COLUMNS)}
-    epochs, layers, coordinates = seed_means(columns, "kde")
-    np.testing.assert_array_equal(epochs, [0, 4])
-    np.testing.assert_array_equal(layers, [1, 2])
-    # I(X;T) = epoch + layer for both seeds; I(T;Y) = 0.1 layer + seed, mean over 0, 1.
-    np.testing.assert_allclose(coordinates[..., 0], [[1, 2], [5, 6]])
-    np.testing.assert_allclose(coordinates[..., 1], [[0.6, 0.7], [0.6, 0.7]])
-    curves = training_curves(columns)
-    np.testing.assert_allclose(curves["train_accuracy"], [[0.5, 0.51], [0.5, 0.51]])
-    np.testing.assert_allclose(curves["test_loss"][:, 0], [1.1, 1.1 / 5])
+def test_run_directory_creates_snapshots_and_locks(tmp_path):
+    workdir = tmp_path / "a" / "run"
+    with RunDirectory(workdir, CONFIG, runtime_fields=("progress",)) as directory:
+        assert directory.path == workdir
+        saved = json.loads((workdir / "config.json").read_text())
+        assert saved["train"]["sizes"] == [2, 3]
+        assert (workdir / ".lock").read_text() == f"{os.getpid()}\n"
+        # A second holder (here another open file of this process) is refused at once.
+        with pytest.raises(WorkdirInUse, match=rf"{workdir} is in use by process {os.getpid()}"):
+            RunDirectory(workdir, CONFIG).open()
+    # Released on close; a runtime field may change and is updated in the snapshot.
+    with RunDirectory(workdir, {**CONFIG, "progress": False}, runtime_fields=("progress",)):
+        assert json.loads((workdir / "config.json").read_text())["progress"] is False
 
 
-def test_plots_and_summary_are_written(tmp_path):
-    MetricsFile(tmp_path / "metrics.csv", COLUMNS).append(_rows([0, 1, 10]))
-    columns = read_metrics(tmp_path / "metrics.csv")
-    plot_information_plane(columns, "bins", tmp_path / "plane.png", data_information=1.0)
-    plot_training_curves(columns, tmp_path / "curves.png")
-    for name in ("plane.png", "curves.png"):
-        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    write_summary(
-        tmp_path / "summary.md",
-        columns,
-        title="A run",
-        details={"seeds": 2},
-        figures={"plane": "plane.png"},
-        data_information=1.0,
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"seed": 5}, r"`seed`: 0 -> 5"),
+        ({"train": {"epochs": 4, "sizes": (2, 3)}}, r"`train.epochs`: 3 -> 4"),
+        ({"extra": 1}, r"`extra`: \(absent\) -> 1"),
+    ],
+)
+def test_run_directory_refuses_another_config(tmp_path, change, message):
+    with RunDirectory(tmp_path / "run", CONFIG):
+        pass
+    before = (tmp_path / "run" / "config.json").read_text()
+    with pytest.raises(RunDirectoryError, match=f"another config.*{message}"):
+        RunDirectory(tmp_path / "run", {**CONFIG, **change}).open()
+    assert (tmp_path / "run" / "config.json").read_text() == before
+    # The refusal released the lock.
+    with RunDirectory(tmp_path / "run", CONFIG):
+        pass
+
+
+def test_run_directory_errors_name_the_path(tmp_path):
+    a_file = tmp_path / "file"
+    a_file.write_text("")
+    with pytest.raises(RunDirectoryError, match=f"cannot create workdir {a_file}/run"):
+        RunDirectory(a_file / "run", CONFIG).open()
+    with pytest.raises(RunDirectoryError, match=f"workdir {a_file} exists and is not a dir"):
+        RunDirectory(a_file, CONFIG).open()
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    (corrupt / "config.json").write_text('{"seed": ')
+    with pytest.raises(RunDirectoryError, match=f"{corrupt / 'config.json'} cannot be read"):
+        RunDirectory(corrupt, CONFIG).open()
+    orphan = tmp_path / "orphan"
+    orphan.mkdir()
+    (orphan / "metrics.csv").write_text("epoch\n0\n")
+    with pytest.raises(RunDirectoryError, match=r"holds metrics\.csv but no config\.json"):
+        RunDirectory(orphan, CONFIG).open()
+
+
+def test_config_differences():
+    assert config_differences(CONFIG, {**CONFIG, "progress": False}, ignore=("progress",)) == []
+    assert config_differences(CONFIG, json.loads(json.dumps(CONFIG))) == []
+    assert config_differences({"a": {"b": 1}}, {"a": {"b": 2}}, ignore=("a",)) == []
+    assert config_differences({"a": (1, 2)}, {"a": [1, 3]}) == ["`a`: [1, 2] -> [1, 3]"]
+
+
+def test_audit_rows():
+    rows = [["0", "a"], ["0", "b"], ["1", "a"], ["1", "a"], ["2", "a"], ["3", "z"], ["9", "a"]]
+    audit = audit_rows(
+        rows,
+        group_of=lambda row: int(row[0]),
+        key_of=lambda row: row[1],
+        expected={0: {"a", "b"}, 1: {"a", "b"}, 2: {"a"}, 3: {"a"}},
     )
-    text = (tmp_path / "summary.md").read_text()
-    assert text.startswith("# A run")
-    assert "## bins" in text and "## kde" in text and "![plane](plane.png)" in text
-    # Layer 2 of "bins": I(X;T) = epoch + 2 peaks at the last epoch, 12.
-    assert "| 2 | 12.000 | 10 | 12.000 | 0.700 |" in text
-
-
-# --- I(X;Y) of a dataset ---
-
-
-def test_data_information_distinct_rows_is_label_entropy():
-    x = np.arange(8)[:, None].astype(np.float32)
-    y = np.array([0, 0, 0, 1, 1, 1, 1, 1])
-    expected = -(3 / 8 * np.log2(3 / 8) + 5 / 8 * np.log2(5 / 8))
-    np.testing.assert_allclose(data_information(x, y), expected, rtol=1e-12)
-
-
-def test_data_information_repeated_rows():
-    # Rows a, a, b, b with labels 0, 1, 1, 1: H(Y) - H(Y|X) = h(1/4) - h(1/2) / 2.
-    x = np.array([[0.0], [0.0], [1.0], [1.0]])
-    y = np.array([0, 1, 1, 1])
-    binary = lambda p: -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
-    np.testing.assert_allclose(data_information(x, y), binary(0.25) - 0.5, rtol=1e-12)
+    assert audit.complete == {0, 2}
+    assert audit.missing == {1: 1, 3: 1}
+    assert audit.duplicated == {1: 1}
+    assert audit.unexpected == 2  # ("3", "z") and ("9", "a")
+    assert audit.faulty == {1, 3}

@@ -213,9 +213,7 @@ MIXED_KSG_DTYPE_BUG = (
 )
 
 
-@pytest.mark.parametrize(
-    "spec", params(SPECS, slow=SLOW_NEURAL)
-)
+@pytest.mark.parametrize("spec", params(SPECS, slow=SLOW_NEURAL))
 def test_dtype_follows_input(spec):
     samples64 = make_samples(spec, 0)
     if spec.inputs == "discrete":

@@ -13,6 +13,8 @@ from infojax.tracking import information_plane
 from infojax.tracking import information_plane_estimator
 from infojax.tracking import tracked_epochs
 
+KEY = jax.random.key(0)
+
 
 def _layer(seed, n=60, width=3, dtype=np.float64):
     rng = np.random.default_rng(seed)
@@ -74,7 +76,7 @@ def test_binning_matches_reference(dtype):
     estimator = information_plane_estimator(
         "binning", n_classes=3, n_bins=30, value_range=(-1.0, 1.0)
     )
-    input_information, label_information = jax.jit(estimator)(t, x, labels, jax.random.PRNGKey(0))
+    input_information, label_information = jax.jit(estimator)(jax.random.key(0), t, x, labels)
     expected = information_plane_binning_reference(t, labels, 30, -1.0, 1.0)
     assert input_information.dtype == dtype
     # Exact counting on the same bins; the tolerance covers float32 logarithms.
@@ -85,7 +87,7 @@ def test_binning_matches_reference(dtype):
 def test_kde_matches_reference(dtype):
     t, x, labels = _layer(1, dtype=dtype)
     estimator = information_plane_estimator("kde", n_classes=3, noise_variance=0.1)
-    pair = jax.jit(estimator)(t, x, labels, jax.random.PRNGKey(0))
+    pair = jax.jit(estimator)(jax.random.key(0), t, x, labels)
     expected = information_plane_kde_reference(t, labels, 0.1)
     # Sums of 60 log-mean-exps: float32 rounding gives about 1e-6 relative error.
     np.testing.assert_allclose(pair, expected, rtol=2e-5 if dtype == np.float32 else 1e-10)
@@ -97,7 +99,7 @@ def test_registered_estimator_matches_reference():
     t = np.tanh(x @ rng.normal(size=(2, 3)) + 0.3 * rng.normal(size=(400, 3)))
     labels = (x[:, 0] > 0).astype(np.int32)
     estimator = information_plane_estimator("gaussian", n_classes=2)
-    input_information, label_information = estimator(t, x, labels, jax.random.PRNGKey(0))
+    input_information, label_information = estimator(jax.random.key(0), t, x, labels)
     # The Gaussian MI of the sample covariances, in bits (closed form, float64).
     np.testing.assert_allclose(
         input_information, gaussian_mutual_information_bits_reference(x, t), rtol=1e-8
@@ -116,7 +118,7 @@ def test_information_plane_layers_estimators_and_vmap():
         information_plane_estimator("binning", n_classes=3, n_bins=10, value_range=(-1.0, 1.0)),
         information_plane_estimator("kde", n_classes=3, noise_variance=0.5),
     )
-    plane = information_plane(layers, x, labels, estimators)
+    plane = information_plane(KEY, layers, x, labels, estimators)
     assert plane.shape == (3, 2, 2)
     for layer_index, layer in enumerate(layers):
         np.testing.assert_allclose(
@@ -129,14 +131,16 @@ def test_information_plane_layers_estimators_and_vmap():
         )
     # Two "seeds" under vmap give each seed's own plane.
     stacked = tuple(jnp.stack([layer, layer[::-1]]) for layer in layers)
-    both = jax.jit(jax.vmap(lambda *ls: information_plane(ls, x, labels, estimators)))(*stacked)
+    both = jax.jit(jax.vmap(lambda *ls: information_plane(KEY, ls, x, labels, estimators)))(
+        *stacked
+    )
     np.testing.assert_allclose(both[0], plane, rtol=1e-10)
     reversed_plane = information_plane(
-        tuple(layer[::-1] for layer in layers), x, labels[::-1], estimators
+        KEY, tuple(layer[::-1] for layer in layers), x, labels[::-1], estimators
     )
     np.testing.assert_allclose(
         both[1],
-        information_plane(tuple(layer[::-1] for layer in layers), x, labels, estimators),
+        information_plane(KEY, tuple(layer[::-1] for layer in layers), x, labels, estimators),
         rtol=1e-10,
     )
     # Permuting samples and labels together leaves every quantity unchanged.

@@ -20,11 +20,22 @@ from infojax.training import shuffled_indices
 from infojax.training._trainer import _keyed_permutation
 
 
-def _trainer(optimizer, batch_size, dtype=jnp.float32, widths=(3,)):
+def cross_entropy(model, x, y, key):
+    logits, _ = model(x, noise_key=key)
+    return optax.softmax_cross_entropy_with_integer_labels(logits, y)
+
+
+def _trainer(optimizer, batch_size, dtype=jnp.float32, widths=(3,), loss_fn=cross_entropy):
     def model_factory(rngs):
         return MLP(4, widths, 2, activation="tanh", param_dtype=dtype, rngs=rngs)
 
-    return Trainer.create(model_factory, optimizer, batch_size=batch_size)
+    return Trainer.create(model_factory, optimizer, batch_size=batch_size, loss_fn=loss_fn)
+
+
+def _evaluate(trainer, state, x, y):
+    logits, _ = trainer.model(state)(x)
+    loss = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
+    return loss, (jnp.argmax(logits, axis=-1) == y).mean()
 
 
 def _data(n=10, dtype=np.float64):
@@ -101,7 +112,7 @@ def test_make_optimizer_errors(name, learning_rate, options, match):
 def test_full_batch_epoch_is_one_sgd_step_on_the_reference_gradient(dtype):
     x, y = _data(dtype=np.dtype(dtype))
     trainer = _trainer(optax.sgd(0.5), batch_size=len(x), dtype=dtype)
-    state = trainer.init(jax.random.PRNGKey(1))
+    state = trainer.init(jax.random.key(1))
     before = _numpy_params(trainer, state)
     after_state = jax.jit(trainer.train_epoch)(state, x, y)
     after = _numpy_params(trainer, after_state)
@@ -118,7 +129,7 @@ def test_minibatches_visit_each_example_once_last_batch_smaller():
     # the order of the epoch's permutation.
     x, y = _data()
     trainer = _trainer(optax.sgd(0.3), batch_size=4, dtype=jnp.float64)
-    state = trainer.init(jax.random.PRNGKey(2))
+    state = trainer.init(jax.random.key(2))
     params = _numpy_params(trainer, state)
     _, order_key, _ = jax.random.split(state.key, 3)
     order = np.asarray(shuffled_indices(order_key, len(x)))
@@ -128,27 +139,51 @@ def test_minibatches_visit_each_example_once_last_batch_smaller():
     result = trainer.train_epoch(state, x, y)
     for new, expected in zip(_numpy_params(trainer, result), params, strict=True):
         np.testing.assert_allclose(new, expected, atol=1e-12)
-    assert not np.array_equal(result.key, state.key)
+    assert not np.array_equal(jax.random.key_data(result.key), jax.random.key_data(state.key))
 
 
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
-def test_evaluate_and_representations_match_reference(dtype):
+def test_model_of_a_state_matches_reference(dtype):
     x, y = _data(n=50, dtype=np.dtype(dtype))
     trainer = _trainer(optax.adam(1e-3), batch_size=8, dtype=dtype)
-    state = trainer.init(jax.random.PRNGKey(3))
+    state = trainer.init(jax.random.key(3))
     params = _numpy_params(trainer, state)
     logits, hidden = _numpy_logits(params, np.asarray(x, np.float64))
-    loss, accuracy = jax.jit(trainer.evaluate)(state, x, y)
+    loss, accuracy = jax.jit(lambda s: _evaluate(trainer, s, x, y))(state)
     expected_loss, expected_accuracy = softmax_cross_entropy_reference(logits, y)
     assert loss.dtype == dtype
     tolerance = 1e-6 if dtype == jnp.float32 else 1e-12
     np.testing.assert_allclose(loss, expected_loss, rtol=tolerance)
     np.testing.assert_allclose(accuracy, expected_accuracy)
-    layers = trainer.representations(state, x)
-    assert len(layers) == 2
-    np.testing.assert_allclose(layers[0], hidden, atol=tolerance)
-    probabilities = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
-    np.testing.assert_allclose(layers[1], probabilities, atol=tolerance)
+    got_logits, got_hidden = trainer.model(state)(x)
+    np.testing.assert_allclose(got_logits, logits, atol=tolerance)
+    np.testing.assert_allclose(got_hidden[0], hidden, atol=tolerance)
+
+
+def test_any_loss_function_trains():
+    # Least squares on the logit difference: the trainer takes the mean of whatever
+    # per-example losses it is given; one full-batch SGD step equals the step on the
+    # gradient of that mean, computed here with jax.grad on the merged model.
+    x, y = _data(n=12, dtype=np.float64)
+
+    def squared_error(model, x, y, key):
+        del key
+        logits, _ = model(x)
+        return (logits[:, 1] - logits[:, 0] - (2.0 * y - 1.0)) ** 2
+
+    trainer = _trainer(optax.sgd(0.1), batch_size=12, dtype=jnp.float64, loss_fn=squared_error)
+    state = trainer.init(jax.random.key(5))
+
+    def mean_loss(params):
+        model = nnx.merge(trainer.graphdef, params, state.rest)
+        return squared_error(model, x, y, None).mean()
+
+    expected = jax.tree.map(
+        lambda p, g: p - 0.1 * g, state.params, jax.grad(mean_loss)(state.params)
+    )
+    after = trainer.train_epoch(state, x, y)
+    for got, want in zip(jax.tree.leaves(after.params), jax.tree.leaves(expected), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
 
 
 def test_shuffled_indices_are_uniform_permutations():
@@ -184,7 +219,7 @@ def test_keyed_permutation_rounds_break_ties_of_short_keys():
 
 @pytest.mark.parametrize("n", [1, 2, 3277, 65536, 65537])
 def test_shuffled_indices_is_a_permutation(n):
-    order = np.asarray(jax.jit(shuffled_indices, static_argnums=1)(jax.random.PRNGKey(n), n))
+    order = np.asarray(jax.jit(shuffled_indices, static_argnums=1)(jax.random.key(n), n))
     assert order.dtype == np.int32
     np.testing.assert_array_equal(np.sort(order), np.arange(n))
 
@@ -192,12 +227,12 @@ def test_shuffled_indices_is_a_permutation(n):
 def test_training_lowers_the_loss():
     x, y = _data(n=64)
     trainer = _trainer(optax.adam(0.05), batch_size=16, widths=(8,))
-    state = trainer.init(jax.random.PRNGKey(4))
-    first_loss, _ = trainer.evaluate(state, x, y)
+    state = trainer.init(jax.random.key(4))
+    first_loss, _ = _evaluate(trainer, state, x, y)
     epoch = jax.jit(trainer.train_epoch)
     for _ in range(30):
         state = epoch(state, x, y)
-    last_loss, accuracy = trainer.evaluate(state, x, y)
+    last_loss, accuracy = _evaluate(trainer, state, x, y)
     assert last_loss < 0.5 * first_loss
     assert accuracy > 0.9
 
@@ -211,8 +246,9 @@ def test_create_rejects_bad_batch_size():
 
 
 def test_seed_keys_do_not_depend_on_the_number_of_seeds():
-    np.testing.assert_array_equal(seed_keys(7, 3), seed_keys(7, 5)[:3])
-    assert len({tuple(key) for key in np.asarray(seed_keys(7, 5))}) == 5
+    data = jax.random.key_data
+    np.testing.assert_array_equal(data(seed_keys(7, 3)), data(seed_keys(7, 5))[:3])
+    assert len({tuple(key) for key in np.asarray(data(seed_keys(7, 5)))}) == 5
 
 
 def test_padded_seed_count():
@@ -230,8 +266,15 @@ def test_vmapped_seeds_equal_one_seed_at_a_time():
     one_seed = jax.jit(lambda key: trainer.train_epoch(trainer.init(key), x, y))
     for seed in range(3):
         alone = one_seed(keys[seed])
-        for stacked, single in zip(jax.tree.leaves(states), jax.tree.leaves(alone), strict=True):
+        pairs = zip(_arrays(states), _arrays(alone), strict=True)
+        for stacked, single in pairs:
             np.testing.assert_allclose(stacked[seed], single, rtol=1e-6, atol=1e-7)
+
+
+def _arrays(tree):
+    """The leaves of ``tree`` as comparable arrays (typed keys as their key data)."""
+    is_key = lambda leaf: jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key)
+    return [jax.random.key_data(leaf) if is_key(leaf) else leaf for leaf in jax.tree.leaves(tree)]
 
 
 def test_run_epochs_measures_then_trains_under_masks():

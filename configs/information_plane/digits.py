@@ -3,11 +3,11 @@ classes) with a wider tanh MLP."""
 
 import ml_collections
 
-from configs.information_plane import default
+from infojax.runs.information_plane import get_config as default_config
 
 
 def get_config() -> ml_collections.ConfigDict:
-    config = default.get_config()
+    config = default_config()
     config.data.name = "digits"
     config.model.widths = (64, 64, 32, 16, 10)
     config.optimizer.learning_rate = 1e-3

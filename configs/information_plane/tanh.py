@@ -8,11 +8,11 @@ bound with noise variance 0.1.
 
 import ml_collections
 
-from configs.information_plane import default
+from infojax.runs.information_plane import get_config as default_config
 
 
 def get_config() -> ml_collections.ConfigDict:
-    config = default.get_config()
+    config = default_config()
     config.seeds = 50
     config.train.epochs = 8000
     config.train.chunk_epochs = 500

@@ -2,35 +2,10 @@
 
     python -m experiments.main --config=configs/mi_benchmark/default.py --workdir=runs/bench
 
-Writes results.csv (one row per estimator, task, sample size and seed), summary.md
-(the accuracy table), skipped.csv and PNG plots into the workdir; re-running the same
-command resumes.
+The default config lives with the experiment (``infojax/runs/mi_benchmark/config.py``),
+which checks every config against it.
 """
 
-import ml_collections
+from infojax.runs.mi_benchmark import get_config
 
-
-def get_config() -> ml_collections.ConfigDict:
-    config = ml_collections.ConfigDict()
-    config.experiment = "mi_benchmark"
-    config.seed = 0
-    config.seeds = 3  # independent sample sets per task, estimated together with vmap
-    config.sample_sizes = (5000,)
-    config.suite = "default"
-    config.tasks = ()  # task names to keep; empty: the whole suite
-    # Registered MI estimators to run; () runs every registered one, including the seven
-    # other neural bounds and matrix-based Renyi (an O(n^3) eigendecomposition per call).
-    config.estimators = (
-        "ksg",
-        "ksg2",
-        "gaussian",
-        "gaussian_copula",
-        "mixed_ksg",
-        "binning",
-        "neural_infonce",
-    )
-    # Per-estimator keyword overrides, e.g. {"ksg": {"k": 5}}.
-    config.estimator_options = ml_collections.ConfigDict()
-    config.max_dim = 0  # skip tasks with dim_x + dim_y above this (0: no limit)
-    config.progress = True
-    return config
+__all__ = ["get_config"]

@@ -5,11 +5,11 @@ python -m experiments.main --config=configs/mi_benchmark/quick.py --workdir=runs
 
 import ml_collections
 
-from configs.mi_benchmark import default
+from infojax.runs.mi_benchmark import get_config as default_config
 
 
 def get_config() -> ml_collections.ConfigDict:
-    config = default.get_config()
+    config = default_config()
     config.seeds = 2
     config.sample_sizes = (1000,)
     config.tasks = (

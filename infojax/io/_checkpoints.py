@@ -7,16 +7,26 @@ from pathlib import Path
 from typing import Any
 
 import jax
-import orbax.checkpoint as ocp
+
+
+def _orbax():
+    # Imported on first use: `import infojax` loads no checkpointing library.
+    import orbax.checkpoint as ocp
+
+    return ocp
+
+
+def _is_key(leaf: Any) -> bool:
+    return jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key)
 
 
 class CheckpointStore:
     """Saves and restores one pytree of arrays plus a small JSON record, by step.
 
     The pytree is stored leaf by leaf (its structure comes from the caller's template
-    on restore), so any JAX pytree works, including ``nnx.State`` and Optax states.
-    Saves are atomic: a run killed while saving leaves the previous checkpoint as the
-    latest one.
+    on restore), so any JAX pytree works, including ``nnx.State``, Optax states and
+    typed PRNG key arrays (``jax.random.key``; stored as their key data). Saves are
+    atomic: a run killed while saving leaves the previous checkpoint as the latest one.
 
     Args:
       directory: where the checkpoints live (created when absent).
@@ -24,6 +34,7 @@ class CheckpointStore:
     """
 
     def __init__(self, directory: str | os.PathLike, *, max_to_keep: int = 2):
+        ocp = _orbax()
         self.directory = Path(directory).absolute()
         self._manager = ocp.CheckpointManager(
             self.directory,
@@ -34,9 +45,21 @@ class CheckpointStore:
         """The step of the newest complete checkpoint, or None."""
         return self._manager.latest_step()
 
+    def steps(self) -> list[int]:
+        """The steps of the complete checkpoints, in increasing order."""
+        return sorted(self._manager.all_steps())
+
+    def delete(self, step: int) -> None:
+        """Deletes the checkpoint of ``step``."""
+        self._manager.delete(step)
+
     def save(self, step: int, tree: Any, record: dict[str, Any]) -> None:
         """Saves ``tree`` and the JSON-serialisable ``record`` as ``step``; waits for it."""
-        leaves = {f"{index:05d}": leaf for index, leaf in enumerate(jax.tree.leaves(tree))}
+        ocp = _orbax()
+        leaves = {
+            f"{index:05d}": jax.random.key_data(leaf) if _is_key(leaf) else leaf
+            for index, leaf in enumerate(jax.tree.leaves(tree))
+        }
         self._manager.save(
             step,
             args=ocp.args.Composite(
@@ -50,17 +73,20 @@ class CheckpointStore:
 
         Args:
           step: a saved step.
-          template: a pytree of arrays or ``jax.ShapeDtypeStruct`` (with shardings)
-            with the saved tree's structure.
+          template: a pytree of arrays with the saved tree's structure (its values are
+            not used).
 
         Returns:
           ``(tree, record)``.
         """
+        ocp = _orbax()
         leaves, treedef = jax.tree.flatten(template)
-        abstract = {
-            f"{index:05d}": jax.ShapeDtypeStruct(leaf.shape, leaf.dtype, sharding=leaf.sharding)
-            for index, leaf in enumerate(leaves)
-        }
+        abstract = {}
+        for index, leaf in enumerate(leaves):
+            stored = jax.random.key_data(leaf) if _is_key(leaf) else leaf
+            abstract[f"{index:05d}"] = jax.ShapeDtypeStruct(
+                stored.shape, stored.dtype, sharding=stored.sharding
+            )
         restored = self._manager.restore(
             step,
             args=ocp.args.Composite(
@@ -68,8 +94,13 @@ class CheckpointStore:
             ),
         )
         arrays = restored["arrays"]
-        tree = jax.tree.unflatten(treedef, [arrays[f"{i:05d}"] for i in range(len(leaves))])
-        return tree, dict(restored["record"])
+        values = []
+        for index, leaf in enumerate(leaves):
+            value = arrays[f"{index:05d}"]
+            if _is_key(leaf):
+                value = jax.random.wrap_key_data(value, impl=jax.random.key_impl(leaf))
+            values.append(value)
+        return jax.tree.unflatten(treedef, values), dict(restored["record"])
 
     def close(self) -> None:
         """Waits for pending saves and releases the manager."""

@@ -1,28 +1,20 @@
-"""The metrics file of a run: CSV rows appended and flushed as they are produced."""
+"""The metrics file of a run: CSV rows appended and flushed as they are produced, and
+checked against what the run should have written when it resumes."""
 
 from __future__ import annotations
 
+import collections
 import csv
+import dataclasses
 import os
 from collections.abc import Callable
+from collections.abc import Hashable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-
-INFORMATION_PLANE_COLUMNS = (
-    "epoch",
-    "seed",
-    "layer",
-    "estimator",
-    "input_information_bits",
-    "label_information_bits",
-    "train_loss",
-    "train_accuracy",
-    "test_loss",
-    "test_accuracy",
-)
 
 
 class MetricsFile:
@@ -66,9 +58,7 @@ class MetricsFile:
         lines = text.split("\n")
         header = next(csv.reader(lines[:1]), [])
         if tuple(header) != self.columns:
-            raise ValueError(
-                f"{self.path} has columns {header}, expected {list(self.columns)}."
-            )
+            raise ValueError(f"{self.path} has columns {header}, expected {list(self.columns)}.")
         body = list(csv.reader(lines[1:-1]))
         kept = [
             row for row in body if len(row) == len(self.columns) and (keep is None or keep(row))
@@ -106,7 +96,7 @@ class MetricsFile:
             os.fsync(handle.fileno())
 
     def _rewrite(self, rows: list[list[str]]) -> None:
-        temporary = self.path.with_suffix(".tmp")
+        temporary = self.path.with_name(f".{self.path.name}.tmp")
         with temporary.open("w", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(self.columns)
@@ -114,6 +104,73 @@ class MetricsFile:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, self.path)
+
+
+@dataclasses.dataclass(frozen=True)
+class RowAudit:
+    """How the rows of a metrics file compare with the rows a run should have written.
+
+    Attributes:
+      complete: the groups (epochs, jobs, ...) whose rows are exactly the expected
+        ones, each once.
+      missing: group -> how many of its expected rows are absent.
+      duplicated: group -> how many of its rows repeat an earlier row's key.
+      unexpected: rows of no expected group, or with a key their group does not
+        expect.
+    """
+
+    complete: frozenset
+    missing: Mapping[Hashable, int]
+    duplicated: Mapping[Hashable, int]
+    unexpected: int
+
+    @property
+    def faulty(self) -> frozenset:
+        """The groups with missing or duplicated rows."""
+        return frozenset(self.missing) | frozenset(self.duplicated)
+
+
+def audit_rows(
+    rows: Iterable[Sequence[str]],
+    *,
+    group_of: Callable[[Sequence[str]], Hashable],
+    key_of: Callable[[Sequence[str]], Hashable],
+    expected: Mapping[Hashable, Iterable[Hashable]],
+) -> RowAudit:
+    """Checks that every expected group has each of its rows exactly once.
+
+    Args:
+      rows: the rows of a metrics file (as :meth:`MetricsFile.keep_rows` gives them).
+      group_of: a row's group, e.g. its epoch or its (estimator, task, n) job.
+      key_of: a row's identity within its group, e.g. its (seed, layer, estimator).
+      expected: group -> the keys of the rows it must have; groups absent from this
+        mapping must have no rows.
+
+    Returns:
+      A :class:`RowAudit`.
+    """
+    expected_keys = {group: set(keys) for group, keys in expected.items()}
+    counts: dict[Hashable, collections.Counter] = collections.defaultdict(collections.Counter)
+    unexpected = 0
+    for row in rows:
+        group = group_of(row)
+        key = key_of(row)
+        if key not in expected_keys.get(group, ()):
+            unexpected += 1
+            continue
+        counts[group][key] += 1
+    missing, duplicated, complete = {}, {}, set()
+    for group, keys in expected_keys.items():
+        seen = counts.get(group, collections.Counter())
+        absent = len(keys) - len(seen)
+        repeats = sum(count - 1 for count in seen.values())
+        if absent:
+            missing[group] = absent
+        if repeats:
+            duplicated[group] = repeats
+        if not absent and not repeats:
+            complete.add(group)
+    return RowAudit(frozenset(complete), missing, duplicated, unexpected)
 
 
 def read_metrics(path: str | os.PathLike) -> dict[str, np.ndarray]:

@@ -27,16 +27,16 @@ PLANE_ESTIMATORS = {
 class InformationPlaneEstimator:
     """One way to place a layer in the information plane.
 
-    Call it as ``estimator(t, x, labels, key)`` with one layer's activity ``t`` of
-    shape ``(n, width)``, the inputs ``x`` of shape ``(n, d)``, integer ``labels`` of
-    shape ``(n,)`` and a raw PRNG key (used only by estimators that draw); it returns
-    ``(I(X;T), I(T;Y))`` in bits.
+    Call it as ``estimator(key, t, x, labels)`` with a PRNG key (used only by
+    estimators that draw), one layer's activity ``t`` of shape ``(n, width)``, the
+    inputs ``x`` of shape ``(n, d)`` and integer ``labels`` of shape ``(n,)``; it
+    returns ``(I(X;T), I(T;Y))`` in bits.
 
     Attributes:
       name: the estimator's name (``"binning"``, ``"kde"`` or a registry name).
       options: the keyword options it was built with, as sorted ``(key, value)`` pairs.
       n_classes: the number of label classes it was built for.
-      estimate: ``(t, x, labels, key) -> (I(X;T), I(T;Y))``; two estimators with the
+      estimate: ``(key, t, x, labels) -> (I(X;T), I(T;Y))``; two estimators with the
         same name, options and classes compare equal whatever their ``estimate``.
     """
 
@@ -45,8 +45,8 @@ class InformationPlaneEstimator:
     n_classes: int
     estimate: Callable[..., tuple[jax.Array, jax.Array]] = dataclasses.field(compare=False)
 
-    def __call__(self, t, x, labels, key):
-        return self.estimate(t, x, labels, key)
+    def __call__(self, key, t, x, labels):
+        return self.estimate(key, t, x, labels)
 
 
 def information_plane_estimator(
@@ -97,8 +97,8 @@ def information_plane_estimator(
         if "n_classes" in inspect.signature(plane_fn).parameters:
             plane_options["n_classes"] = n_classes
 
-        def estimate(t, x, labels, key):
-            del x, key
+        def estimate(key, t, x, labels):
+            del key, x
             return plane_fn(t, labels, **plane_options, base=2)
 
         return InformationPlaneEstimator(name, frozen_options, n_classes, estimate)
@@ -113,7 +113,7 @@ def information_plane_estimator(
     bound = spec.bind(**options)
     labels_as_floats = spec.inputs == "continuous"
 
-    def estimate(t, x, labels, key):
+    def estimate(key, t, x, labels):
         y = labels.astype(t.dtype)[:, None] if labels_as_floats else labels
         if spec.needs_key:
             input_key, label_key = jax.random.split(key)
@@ -126,33 +126,32 @@ def information_plane_estimator(
 
 
 def information_plane(
+    key: jax.Array,
     layers: Sequence[jax.Array],
     x: jax.Array,
     labels: jax.Array,
     estimators: Sequence[InformationPlaneEstimator],
-    *,
-    key: jax.Array | None = None,
 ) -> jax.Array:
     """``(I(X;T), I(T;Y))`` in bits for every layer and estimator, for one network.
 
     Args:
+      key: PRNG key (``jax.random.key``) for the estimators that draw; layer ``l``
+        and estimator ``e`` get ``fold_in(fold_in(key, l), e)``.
       layers: each layer's activity on ``x``, shapes ``(n, width_l)``.
       x: the inputs, shape ``(n, d)``.
       labels: integer labels, shape ``(n,)``.
       estimators: the estimators, built by :func:`information_plane_estimator`.
-      key: raw PRNG key for estimators that draw (a fixed one when omitted).
 
     Returns:
       Array of shape ``(len(layers), len(estimators), 2)``: ``[..., 0]`` is
       ``I(X;T)`` and ``[..., 1]`` is ``I(T;Y)``, in bits.
     """
-    key = jax.random.PRNGKey(0) if key is None else key
     rows = []
     for layer_index, t in enumerate(layers):
         layer_key = jax.random.fold_in(key, layer_index)
         row = []
         for estimator_index, estimator in enumerate(estimators):
-            pair = estimator(t, x, labels, jax.random.fold_in(layer_key, estimator_index))
+            pair = estimator(jax.random.fold_in(layer_key, estimator_index), t, x, labels)
             row.append(jnp.stack([jnp.asarray(value, t.dtype) for value in pair]))
         rows.append(jnp.stack(row))
     return jnp.stack(rows)

@@ -1,5 +1,6 @@
-"""Pure training of Flax NNX classifiers with Optax: one seed per function, many seeds
-with ``vmap``, epochs with ``lax.scan``, the seed axis sharded over devices."""
+"""Pure training of Flax NNX models with Optax on any loss function: one seed per
+function, many seeds with ``vmap``, epochs with ``lax.scan``, the seed axis sharded
+over devices."""
 
 from infojax.training._optimizers import make_optimizer
 from infojax.training._seeds import SEED_AXIS
@@ -9,12 +10,14 @@ from infojax.training._seeds import run_epochs
 from infojax.training._seeds import seed_keys
 from infojax.training._seeds import seed_mesh
 from infojax.training._seeds import seed_sharding
+from infojax.training._trainer import LossFn
 from infojax.training._trainer import Trainer
 from infojax.training._trainer import TrainState
 from infojax.training._trainer import shuffled_indices
 
 __all__ = [
     "SEED_AXIS",
+    "LossFn",
     "TrainState",
     "Trainer",
     "make_optimizer",

@@ -18,12 +18,12 @@ SEED_AXIS = "seed"
 
 
 def seed_keys(seed: int, count: int) -> jax.Array:
-    """Raw ``uint32`` PRNG keys of seeds ``0 .. count-1``, shape ``(count, 2)``.
+    """PRNG keys (``jax.random.key``) of seeds ``0 .. count-1``, shape ``(count,)``.
 
-    Seed ``i``'s key is ``fold_in(PRNGKey(seed), i)``: it does not depend on how many
+    Seed ``i``'s key is ``fold_in(key(seed), i)``: it does not depend on how many
     seeds run together or on how they are spread over devices.
     """
-    base = jax.random.PRNGKey(seed)
+    base = jax.random.key(seed)
     return jax.vmap(lambda index: jax.random.fold_in(base, index))(jnp.arange(count))
 
 

@@ -1,4 +1,4 @@
-"""Pure, per-seed supervised training of Flax NNX classifiers.
+"""Pure, per-seed training of Flax NNX models with Optax, for any loss function.
 
 Everything here is written for one seed: a :class:`TrainState` in, a
 :class:`TrainState` out, no hidden state. Many seeds train together by ``jax.vmap``
@@ -37,7 +37,7 @@ def shuffled_indices(key: jax.Array, n: int) -> jax.Array:
     (0.001 at ``n = 3277``).
 
     Args:
-      key: raw PRNG key.
+      key: a PRNG key (``jax.random.key``).
       n: number of indices (static).
 
     Returns:
@@ -60,6 +60,16 @@ def _keyed_permutation(key: jax.Array, n: int, *, index_bits: int) -> jax.Array:
     return order
 
 
+LossFn = Callable[[nnx.Module, jax.Array, jax.Array, jax.Array], jax.Array]
+"""``loss_fn(model, x, y, key) -> losses``: one loss per example of a minibatch.
+
+``model`` is the network being trained (merged from its parameters inside the
+gradient), ``x`` and ``y`` a minibatch (leading axis ``batch``), ``key`` a fresh PRNG
+key for anything the model or loss draws (noise layers, stochastic encoders).
+Returns shape ``(batch,)``; the trainer averages over the real examples.
+"""
+
+
 class TrainState(NamedTuple):
     """Everything that changes while one network trains.
 
@@ -67,7 +77,7 @@ class TrainState(NamedTuple):
       params: the model's ``nnx.Param`` variables (an ``nnx.State``).
       rest: the model's other variables (an ``nnx.State``, often empty).
       opt_state: the optimizer state.
-      key: raw ``uint32[2]`` PRNG key, split once per epoch for shuffling and noise.
+      key: PRNG key (``jax.random.key``), split once per epoch for shuffling and noise.
     """
 
     params: Any
@@ -78,25 +88,26 @@ class TrainState(NamedTuple):
 
 @dataclasses.dataclass(frozen=True)
 class Trainer:
-    """Pure training and evaluation of a classifier that returns ``(logits, hidden)``.
+    """Pure minibatch training of a Flax NNX model on a loss function.
 
-    The model is built by ``model_factory(rngs)`` and must be called as
-    ``model(x, noise_key=...)`` returning the logits and a tuple of hidden activations,
-    as :class:`infojax.models.MLP` does. The loss is the softmax cross-entropy on
-    integer labels; each epoch visits the training set once in a fresh random order in
-    minibatches of ``batch_size`` (the last one smaller when ``batch_size`` does not
-    divide the set, as Keras does).
+    The model is built by ``model_factory(rngs)``; each epoch visits the training set
+    once in a fresh random order in minibatches of ``batch_size`` (the last one smaller
+    when ``batch_size`` does not divide the set, as Keras does) and takes one optimizer
+    step per minibatch on the mean of ``loss_fn`` over its examples.
 
     Attributes:
       model_factory: ``rngs -> nnx.Module``.
       optimizer: the Optax transformation.
       batch_size: minibatch size (static).
+      loss_fn: ``(model, x, y, key) -> per-example losses`` (:data:`LossFn`), e.g. the
+        softmax cross-entropy of a classifier's logits.
       graphdef: the model's graph definition (filled in by :meth:`create`).
     """
 
     model_factory: Callable[[nnx.Rngs], nnx.Module]
     optimizer: optax.GradientTransformation
     batch_size: int
+    loss_fn: LossFn
     graphdef: Any
 
     @classmethod
@@ -106,19 +117,20 @@ class Trainer:
         optimizer: optax.GradientTransformation,
         *,
         batch_size: int,
+        loss_fn: LossFn,
     ) -> Trainer:
         """A trainer for ``model_factory``'s model; builds the model only abstractly."""
         if not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
         abstract_model = nnx.eval_shape(lambda: model_factory(nnx.Rngs(0)))
         graphdef, _, _ = nnx.split(abstract_model, nnx.Param, ...)
-        return cls(model_factory, optimizer, batch_size, graphdef)
+        return cls(model_factory, optimizer, batch_size, loss_fn, graphdef)
 
     def init(self, key: jax.Array) -> TrainState:
         """A freshly initialised network and optimizer for one seed.
 
         Args:
-          key: raw ``uint32[2]`` PRNG key of this seed.
+          key: this seed's PRNG key (``jax.random.key``).
 
         Returns:
           The seed's :class:`TrainState`.
@@ -128,41 +140,17 @@ class Trainer:
         _, params, rest = nnx.split(model, nnx.Param, ...)
         return TrainState(params, rest, self.optimizer.init(params), state_key)
 
-    def apply(
-        self, state: TrainState, x: jax.Array, *, noise_key: jax.Array | None = None
-    ) -> tuple[jax.Array, tuple[jax.Array, ...]]:
-        """The model's ``(logits, hidden)`` on inputs ``x`` of shape ``(n, d)``."""
-        return self._apply(state.params, state.rest, x, noise_key)
-
-    def _apply(self, params, rest, x, noise_key):
-        model = nnx.merge(self.graphdef, params, rest)
-        return model(x, noise_key=noise_key)
-
-    def representations(self, state: TrainState, x: jax.Array) -> tuple[jax.Array, ...]:
-        """Every layer's activity on ``x``: the hidden activations, then the softmax output.
-
-        Noise layers are off (``noise_key=None``): these are the deterministic
-        representations ``T = f(X)`` of the information plane.
-        """
-        logits, hidden = self.apply(state, x)
-        return (*hidden, jax.nn.softmax(logits, axis=-1))
-
-    def evaluate(
-        self, state: TrainState, x: jax.Array, y: jax.Array
-    ) -> tuple[jax.Array, jax.Array]:
-        """Mean cross-entropy (nats) and accuracy on ``(x, y)``, without noise."""
-        logits, _ = self.apply(state, x)
-        loss = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()
-        accuracy = (jnp.argmax(logits, axis=-1) == y).mean(dtype=logits.dtype)
-        return loss, accuracy
+    def model(self, state: TrainState) -> nnx.Module:
+        """The network of ``state``, to call on inputs (e.g. to evaluate or measure it)."""
+        return nnx.merge(self.graphdef, state.params, state.rest)
 
     def train_epoch(self, state: TrainState, x: jax.Array, y: jax.Array) -> TrainState:
         """One pass over ``(x, y)`` in shuffled minibatches; one optimizer step per batch.
 
         Args:
           state: the seed's state.
-          x: training inputs, shape ``(n, d)``.
-          y: integer labels, shape ``(n,)``.
+          x: training inputs, shape ``(n, ...)``.
+          y: training targets, shape ``(n, ...)``.
 
         Returns:
           The state after the epoch, with its key advanced.
@@ -183,9 +171,9 @@ class Trainer:
             jax.random.split(noise_key, n_batches),
         )
 
-        def batch_loss(params, rest, batch_x, batch_y, batch_weights, batch_noise_key):
-            logits, _ = self._apply(params, rest, batch_x, batch_noise_key)
-            losses = optax.softmax_cross_entropy_with_integer_labels(logits, batch_y)
+        def batch_loss(params, rest, batch_x, batch_y, batch_weights, batch_key):
+            model = nnx.merge(self.graphdef, params, rest)
+            losses = self.loss_fn(model, batch_x, batch_y, batch_key)
             return jnp.sum(batch_weights * losses) / jnp.sum(batch_weights)
 
         def step(carry, batch):

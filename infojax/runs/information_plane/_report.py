@@ -6,12 +6,33 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import SymLogNorm
+
+
+def _pyplot():
+    # Imported when a run plots: `import infojax` loads no plotting library.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def data_information(x: np.ndarray, y: np.ndarray) -> float:
+    """Exact ``I(X;Y)`` in bits of the empirical distribution of rows ``x`` and labels ``y``.
+
+    Every row is one equiprobable sample; repeated rows pool their labels.
+    """
+    _, rows = np.unique(np.asarray(x), axis=0, return_inverse=True)
+    rows = rows.reshape(-1)
+    labels = np.asarray(y).reshape(-1)
+    joint = np.zeros((rows.max() + 1, labels.max() + 1))
+    np.add.at(joint, (rows, labels), 1.0)
+    joint /= joint.sum()
+    outer = joint.sum(1, keepdims=True) * joint.sum(0, keepdims=True)
+    positive = joint > 0
+    return float(np.sum(joint[positive] * np.log2(joint[positive] / outer[positive])))
 
 
 def seed_means(
@@ -20,7 +41,7 @@ def seed_means(
     """Information-plane coordinates of ``estimator`` averaged over seeds.
 
     Args:
-      metrics: columns from :func:`infojax.io.read_metrics`.
+      metrics: columns of ``metrics.csv`` (:func:`infojax.io.read_metrics`).
       estimator: the estimator label.
 
     Returns:
@@ -76,6 +97,9 @@ def plot_information_plane(
     Each layer is a trajectory of points coloured by epoch (log colour scale); the
     dashed line is ``I(X;Y)`` of the data when given.
     """
+    from matplotlib.colors import SymLogNorm
+
+    plt = _pyplot()
     epochs, layers, coordinates = seed_means(metrics, estimator)
     figure, axes = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
     norm = SymLogNorm(linthresh=1.0, vmin=0, vmax=max(int(epochs.max()), 1))
@@ -109,6 +133,7 @@ def plot_training_curves(
     metrics: Mapping[str, np.ndarray], path: str | os.PathLike, *, title: str = ""
 ) -> None:
     """Saves loss and accuracy against epoch (mean over seeds, band of one sd) as a PNG."""
+    plt = _pyplot()
     curves = training_curves(metrics)
     epochs = curves["epoch"]
     figure, (loss_axes, accuracy_axes) = plt.subplots(
@@ -145,7 +170,7 @@ def write_summary(
 
     Args:
       path: the markdown file.
-      metrics: columns from :func:`infojax.io.read_metrics`.
+      metrics: columns of ``metrics.csv`` (:func:`infojax.io.read_metrics`).
       title: the heading.
       details: ``name -> value`` lines listed under the heading (seeds, epochs, time).
       figures: ``caption -> file name`` of the figures to embed.

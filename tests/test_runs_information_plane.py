@@ -1,6 +1,6 @@
-"""End-to-end tests of the experiment configs, the entry point, resuming and sharding."""
+"""The information-plane experiment: every config end to end, resuming, sharding, bad
+configs, and its report."""
 
-import importlib
 import json
 import subprocess
 import sys
@@ -9,25 +9,31 @@ import time
 from pathlib import Path
 
 import jax
-import ml_collections
 import numpy as np
 import pytest
-from absl import flags
+from config_files import ROOT
+from config_files import load_config as load_config_file
 
+from infojax.io import MetricsFile
+from infojax.io import RunDirectoryError
 from infojax.io import read_metrics
-from infojax.io import register_experiment
-from infojax.io import run
-from infojax.io import run_information_plane
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from infojax.runs import ConfigError
+from infojax.runs import information_plane
+from infojax.runs import mi_benchmark
+from infojax.runs import run
+from infojax.runs.information_plane import COLUMNS
+from infojax.runs.information_plane import data_information
+from infojax.runs.information_plane import plot_information_plane
+from infojax.runs.information_plane import plot_training_curves
+from infojax.runs.information_plane import seed_means
+from infojax.runs.information_plane import training_curves
+from infojax.runs.information_plane import write_summary
 
 VARIANTS = ("default", "tanh", "relu", "digits")
 
 
 def load_config(variant):
-    return importlib.import_module(f"configs.information_plane.{variant}").get_config()
+    return load_config_file(f"information_plane/{variant}.py")
 
 
 def tiny(config):
@@ -90,7 +96,7 @@ def _check_run_directory(workdir, config):
 
 def test_default_config_runs_end_to_end(default_run):
     workdir, result = default_run
-    assert result.finished and result.next_epoch == 4 and result.chunks == 2
+    assert result.finished and result.done == 4 and result.units == 2
     columns = _check_run_directory(workdir, tiny(load_config("default")))
     # Two classes: the 12-bit task's labels. The untrained tanh network sits near
     # chance; the first hidden layer (10 tanh units, 30 bins) keeps the 4096 inputs
@@ -106,6 +112,17 @@ def test_variant_config_runs_end_to_end(variant, tmp_path):
     result = run(config, tmp_path)
     assert result.finished
     _check_run_directory(tmp_path, config)
+
+
+def test_default_config_file_is_the_experiments_default():
+    assert load_config("default") == information_plane.get_config()
+
+
+def test_relu_differs_from_tanh_only_in_activation_and_bins():
+    tanh, relu = load_config("tanh"), load_config("relu")
+    relu.model.activation = "tanh"
+    relu.tracking.estimators.bins30.value_range = tanh.tracking.estimators.bins30.value_range
+    assert relu == tanh
 
 
 def test_reference_configs_have_the_published_settings():
@@ -132,7 +149,7 @@ def test_resume_after_interruption_loses_and_repeats_nothing(default_run, tmp_pa
     reference_dir, _ = default_run
     config = tiny(load_config("default"))
     first = run(config, tmp_path, max_chunks=1)
-    assert not first.finished and first.next_epoch == 2
+    assert not first.finished and first.done == 2 and first.position == "epoch 2"
     assert "rerun to resume" in (tmp_path / "summary.md").read_text()
     np.testing.assert_array_equal(
         np.unique(read_metrics(tmp_path / "metrics.csv")["epoch"]), [0, 1]
@@ -144,12 +161,37 @@ def test_resume_after_interruption_loses_and_repeats_nothing(default_run, tmp_pa
     with (tmp_path / "metrics.csv").open("a") as handle:
         handle.write(later[0] + "\n" + later[1][:12])
     second = run(config, tmp_path)
-    assert second.finished and second.chunks == 1
+    assert second.finished and second.units == 1
     assert (tmp_path / "metrics.csv").read_text() == (reference_dir / "metrics.csv").read_text()
     # A finished run resumes to nothing.
     third = run(config, tmp_path)
-    assert third.finished and third.chunks == 0
+    assert third.finished and third.units == 0
     assert (tmp_path / "metrics.csv").read_text() == (reference_dir / "metrics.csv").read_text()
+
+
+@pytest.mark.parametrize(
+    ("damage", "restart"),
+    [
+        # 30 rows lost from the middle of the file (epoch 1): no checkpoint is that old.
+        (lambda lines: lines[:40] + lines[70:], 0),
+        # A row of epoch 2 written twice: the checkpoint of epoch 2 is still there.
+        (lambda lines: [*lines, next(line for line in lines if line.startswith("2,"))], 2),
+    ],
+)
+def test_metrics_that_lost_or_repeated_rows_are_recomputed(default_run, tmp_path, damage, restart):
+    reference_dir, _ = default_run
+    reference = (reference_dir / "metrics.csv").read_text()
+    config = tiny(load_config("default"))
+    run(config, tmp_path)
+    assert (tmp_path / "metrics.csv").read_text() == reference
+    lines = reference.splitlines(keepends=True)
+    (tmp_path / "metrics.csv").write_text("".join(damage(lines)))
+    with pytest.warns(RuntimeWarning, match=f"recomputing from epoch {restart}"):
+        result = run(config, tmp_path)
+    assert result.finished and result.units == (2 if restart == 0 else 1)
+    # Training is deterministic: the recomputed rows are the lost ones, to the byte.
+    assert (tmp_path / "metrics.csv").read_text() == reference
+    assert "status: finished" in (tmp_path / "summary.md").read_text()
 
 
 VAR_U = ROOT.parent / "shared" / "data" / "var_u.mat"
@@ -170,10 +212,9 @@ def test_resume_after_killing_the_process(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        sys.path.insert(0, {str(ROOT)!r})
         sys.path.insert(0, {str(Path(__file__).parent)!r})
-        from test_experiments import load_config, tiny
-        from infojax.io import run
+        from test_runs_information_plane import load_config, tiny
+        from infojax.runs import run
         config = load_config("default")
         config.train.epochs = 400
         config.train.chunk_epochs = 20
@@ -204,11 +245,10 @@ def test_four_device_sharded_run_matches_single_device(default_run, tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        sys.path.insert(0, {str(ROOT)!r})
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         import jax
-        from test_experiments import load_config, tiny
-        from infojax.io import run
+        from test_runs_information_plane import load_config, tiny
+        from infojax.runs import run
         config = tiny(load_config("default"))
         config.unlock()
         config.cpu_devices = 4
@@ -251,52 +291,6 @@ def test_cpu_devices_after_jax_started_warns_and_runs(tmp_path):
     assert result.finished
 
 
-def test_command_line_entry_point(default_run, tmp_path, monkeypatch):
-    from experiments import main as entry
-
-    reference_dir, _ = default_run
-    monkeypatch.chdir(tmp_path)
-    argv = [
-        "infojax-experiment",
-        f"--config={ROOT / 'configs/information_plane/default.py'}",
-        "--config.seeds=2",
-        "--config.train.epochs=3",
-        "--config.train.chunk_epochs=2",
-        "--config.tracking.epochs.count=4",
-        "--config.progress=False",
-        "--config.cpu_devices=0",
-    ]
-    # config_flags reads the overrides from sys.argv.
-    monkeypatch.setattr(sys, "argv", argv)
-    try:
-        flags.FLAGS(argv)
-        entry.main(argv[:1])
-    finally:
-        flags.FLAGS.unparse_flags()
-    # No --workdir: runs/<config file name>.
-    written = tmp_path / "runs" / "default" / "metrics.csv"
-    assert written.read_text() == (reference_dir / "metrics.csv").read_text()
-
-
-def test_command_line_rejects_unknown_config_fields(tmp_path):
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "experiments.main",
-            "--config.train.epoch=5",
-            f"--workdir={tmp_path / 'run'}",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert completed.returncode != 0
-    assert 'Did you mean "epochs" instead of "epoch"' in completed.stderr
-    assert not (tmp_path / "run").exists()
-
-
 # --- bad configs fail before training, with a clear message ---
 
 
@@ -324,15 +318,35 @@ def _bad(change):
         (lambda c: setattr(c.optimizer, "name", "adamm"), r"optimizer\.name"),
         (lambda c: setattr(c.model, "activation", "tanhh"), r"activation"),
         (lambda c: setattr(c.data, "name", "cifar"), r"Unknown dataset"),
-        (lambda c: setattr(c.train, "epoch", 5), r"unknown field.*train\.epoch"),
+        (lambda c: setattr(c.train, "epoch", 5), r"unknown field `train\.epoch`.*`train\.epochs`"),
         (lambda c: setattr(c, "experiment", "nope"), r"experiment"),
+        (lambda c: setattr(c.tracking.estimators.bins30, "n_bins", 0), r"bins30.*n_bins"),
+        (lambda c: setattr(c.tracking, "estimators", {}), r"tracking\.estimators` is empty"),
+        (lambda c: setattr(c.data, "test_fraction", 1.5), r"data\.test_fraction"),
+        (lambda c: setattr(c.tracking.epochs, "spacing", "cubic"), r"spacing"),
     ],
 )
 def test_bad_config_fails_before_training(change, match, tmp_path):
     workdir = tmp_path / "run"
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ConfigError, match=match):
         run(_bad(change), workdir)
     assert not workdir.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [
+        ("seeds", 2.5, r"`seeds` must be an integer"),
+        ("progress", "yes", r"`progress` must be a bool"),
+        ("model", 3, r"`model` must be a section"),
+    ],
+)
+def test_mistyped_fields_are_found_by_comparison_with_the_default(field, value, match, tmp_path):
+    config = _bad(lambda c: None).to_dict()
+    config[field] = value
+    with pytest.raises(ConfigError, match=match):
+        run(config, tmp_path / "run")
+    assert not (tmp_path / "run").exists()
 
 
 def test_locked_config_rejects_unknown_fields():
@@ -348,27 +362,18 @@ def test_workdir_of_another_config_is_refused(default_run):
     tiny(config)
     with config.unlocked():
         config.optimizer.learning_rate = 1e-2
-    with pytest.raises(ValueError, match=r"another config.*optimizer\.learning_rate"):
+    with pytest.raises(RunDirectoryError, match=r"another config.*optimizer\.learning_rate"):
         run(config, workdir)
 
 
 def test_run_dispatches_to_the_ground_truth_benchmark(tmp_path):
-    # The benchmark package registers "mi_benchmark" when run() first meets it; its own
-    # config check then rejects the unknown estimator before any work.
-    config = importlib.import_module("configs.mi_benchmark.default").get_config()
+    # runs.run looks `experiment` up; the benchmark's own check then rejects the
+    # unknown estimator before any work.
+    config = mi_benchmark.get_config()
     config.estimators = ("no_such_estimator",)
-    with pytest.raises(ValueError, match="no_such_estimator"):
+    with pytest.raises(ConfigError, match="no_such_estimator"):
         run(config, tmp_path / "run")
     assert not (tmp_path / "run").exists()
-
-
-def test_register_experiment_and_dispatch(tmp_path):
-    calls = []
-    register_experiment("test_echo", lambda config, workdir: calls.append(workdir) or "done")
-    config = ml_collections.ConfigDict({"experiment": "test_echo"})
-    assert run(config, tmp_path) == "done" and calls == [tmp_path]
-    with pytest.raises(ValueError, match="already registered"):
-        register_experiment("information_plane", run_information_plane)
 
 
 @pytest.mark.slow
@@ -393,3 +398,79 @@ def test_benchmark_script_quick(tmp_path):
     results = json.loads(output.read_text())
     assert results["seeds"] == 2 and results["epochs"] == 8
     assert results["all_seeds_seconds"] > 0 and len(results["looped_seconds_each"]) == 2
+
+
+def _rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
+    for epoch in epochs:
+        for seed in range(seeds):
+            for layer in range(1, layers + 1):
+                for estimator in estimators:
+                    yield (
+                        epoch,
+                        seed,
+                        layer,
+                        estimator,
+                        float(epoch + layer),
+                        0.1 * layer + seed,
+                        1.0 / (epoch + 1),
+                        0.5 + 0.01 * seed,
+                        1.1 / (epoch + 1),
+                        0.5,
+                    )
+
+
+# --- reports ---
+
+
+def test_seed_means_and_training_curves():
+    rows = list(_rows([0, 4]))
+    columns = {name: np.asarray([row[i] for row in rows]) for i, name in enumerate(COLUMNS)}
+    epochs, layers, coordinates = seed_means(columns, "kde")
+    np.testing.assert_array_equal(epochs, [0, 4])
+    np.testing.assert_array_equal(layers, [1, 2])
+    # I(X;T) = epoch + layer for both seeds; I(T;Y) = 0.1 layer + seed, mean over 0, 1.
+    np.testing.assert_allclose(coordinates[..., 0], [[1, 2], [5, 6]])
+    np.testing.assert_allclose(coordinates[..., 1], [[0.6, 0.7], [0.6, 0.7]])
+    curves = training_curves(columns)
+    np.testing.assert_allclose(curves["train_accuracy"], [[0.5, 0.51], [0.5, 0.51]])
+    np.testing.assert_allclose(curves["test_loss"][:, 0], [1.1, 1.1 / 5])
+
+
+def test_plots_and_summary_are_written(tmp_path):
+    MetricsFile(tmp_path / "metrics.csv", COLUMNS).append(_rows([0, 1, 10]))
+    columns = read_metrics(tmp_path / "metrics.csv")
+    plot_information_plane(columns, "bins", tmp_path / "plane.png", data_information=1.0)
+    plot_training_curves(columns, tmp_path / "curves.png")
+    for name in ("plane.png", "curves.png"):
+        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    write_summary(
+        tmp_path / "summary.md",
+        columns,
+        title="A run",
+        details={"seeds": 2},
+        figures={"plane": "plane.png"},
+        data_information=1.0,
+    )
+    text = (tmp_path / "summary.md").read_text()
+    assert text.startswith("# A run")
+    assert "## bins" in text and "## kde" in text and "![plane](plane.png)" in text
+    # Layer 2 of "bins": I(X;T) = epoch + 2 peaks at the last epoch, 12.
+    assert "| 2 | 12.000 | 10 | 12.000 | 0.700 |" in text
+
+
+# --- I(X;Y) of a dataset ---
+
+
+def test_data_information_distinct_rows_is_label_entropy():
+    x = np.arange(8)[:, None].astype(np.float32)
+    y = np.array([0, 0, 0, 1, 1, 1, 1, 1])
+    expected = -(3 / 8 * np.log2(3 / 8) + 5 / 8 * np.log2(5 / 8))
+    np.testing.assert_allclose(data_information(x, y), expected, rtol=1e-12)
+
+
+def test_data_information_repeated_rows():
+    # Rows a, a, b, b with labels 0, 1, 1, 1: H(Y) - H(Y|X) = h(1/4) - h(1/2) / 2.
+    x = np.array([[0.0], [0.0], [1.0], [1.0]])
+    y = np.array([0, 1, 1, 1])
+    binary = lambda p: -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
+    np.testing.assert_allclose(data_information(x, y), binary(0.25) - 0.5, rtol=1e-12)

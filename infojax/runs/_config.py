@@ -1,0 +1,144 @@
+"""Config checks shared by every experiment: structure and types by comparison with the
+experiment's default config."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """An invalid experiment config. The message names the field and what is wrong."""
+
+
+def as_config_dict(config: Any) -> Any:
+    """``config`` as an ``ml_collections.ConfigDict`` (nested plain mappings converted)."""
+    import ml_collections
+
+    if isinstance(config, ml_collections.ConfigDict):
+        return config
+    if not isinstance(config, Mapping):
+        raise ConfigError(f"Invalid config: expected a ConfigDict or a mapping, got {config!r}.")
+    return ml_collections.ConfigDict(config)
+
+
+def flatten(config: Mapping[str, Any], *, keep: Sequence[str] = (), prefix: str = "") -> dict:
+    """``{"a.b": value}`` for every leaf of nested mappings (``ConfigDict`` included).
+
+    Args:
+      config: nested mappings.
+      keep: dotted names of sections kept whole (not descended into).
+      prefix: prepended to every name.
+    """
+    flat = {}
+    for key, value in config.items():
+        name = f"{prefix}{key}"
+        if _is_mapping(value) and value and name not in keep:
+            flat.update(flatten(value, keep=keep, prefix=f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def check_config(
+    config: Mapping[str, Any], default: Mapping[str, Any], *, open_sections: Sequence[str] = ()
+) -> None:
+    """Checks that ``config`` has the fields of ``default``, no others, of the same types.
+
+    An experiment's default config is the reference: a field that the default lacks is
+    a typo or a field of another experiment, one that it has must be present, and a
+    value must have the default's type (an ``int`` may stand for a ``float``, a list
+    for a tuple; a default of ``None`` accepts anything). Sections named in
+    ``open_sections`` hold entries of the user's choosing (estimators by label, say)
+    and are checked by the experiment itself.
+
+    Args:
+      config: the config to check (a ``ConfigDict`` or nested mappings).
+      default: the experiment's default config.
+      open_sections: dotted names of sections whose keys are free.
+
+    Raises:
+      ConfigError: naming the first unknown, missing or mistyped field.
+    """
+    given = flatten(config, keep=open_sections)
+    expected = flatten(default, keep=open_sections)
+    for name in given:
+        if name not in expected and any(key.startswith(f"{name}.") for key in expected):
+            raise ConfigError(
+                f"Invalid config: `{name}` must be a section of fields like the default's, "
+                f"got {given[name]!r}."
+            )
+        parent = next((key for key in expected if name.startswith(f"{key}.")), None)
+        if parent is not None and parent not in open_sections:
+            raise ConfigError(
+                f"Invalid config: `{parent}` must be {_kind_name(expected[parent])} (like the "
+                f"default {expected[parent]!r}), got a section."
+            )
+        if name not in expected:
+            close = difflib.get_close_matches(name, list(expected), n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise ConfigError(f"Invalid config: unknown field `{name}`{hint}.")
+    for name, reference in expected.items():
+        if name not in given:
+            raise ConfigError(f"Invalid config: missing field `{name}`.")
+        value = given[name]
+        if name in open_sections:
+            if not _is_mapping(value):
+                raise ConfigError(
+                    f"Invalid config: `{name}` must be a mapping, got {value!r}."
+                )
+        elif not _same_kind(value, reference):
+            raise ConfigError(
+                f"Invalid config: `{name}` must be {_kind_name(reference)} (like the default "
+                f"{reference!r}), got {value!r}."
+            )
+
+
+def _is_mapping(value: Any) -> bool:
+    # ml_collections' ConfigDict is not a registered Mapping.
+    return isinstance(value, Mapping) or hasattr(value, "items")
+
+
+def _same_kind(value: Any, reference: Any) -> bool:
+    if reference is None:
+        return True
+    if _is_mapping(reference):
+        return _is_mapping(value)
+    if isinstance(reference, bool):
+        return isinstance(value, bool)
+    if isinstance(reference, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(reference, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(reference, str):
+        return isinstance(value, str)
+    if isinstance(reference, tuple | list):
+        return isinstance(value, tuple | list)
+    return isinstance(value, type(reference))
+
+
+def _kind_name(reference: Any) -> str:
+    if isinstance(reference, bool):
+        return "a bool"
+    if isinstance(reference, int):
+        return "an integer"
+    if isinstance(reference, float):
+        return "a number"
+    if isinstance(reference, str):
+        return "a string"
+    if isinstance(reference, tuple | list):
+        return "a sequence"
+    return f"a {type(reference).__name__}"
+
+
+def positive_int(config: Any, name: str, *, minimum: int = 1) -> int:
+    """The integer field ``name`` (dotted) of ``config``, checked to be ``>= minimum``."""
+    value = config
+    for part in name.split("."):
+        value = value[part]
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        bound = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ConfigError(f"Invalid config: `{name}` must be {bound}, got {value!r}.")
+    return value

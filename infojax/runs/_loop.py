@@ -1,0 +1,455 @@
+"""The resumable loop every experiment runs in.
+
+:func:`run_units` runs an experiment's units of work (chunks of epochs, benchmark
+jobs) in order, with a progress bar and a time-left estimate, and stops cleanly at a
+unit boundary on Ctrl-C. :func:`train_in_chunks` is the training loop built on it:
+chunks of epochs compiled with ``lax.scan``, many seeds with ``vmap`` sharded over
+devices, the experiment's loss (inside its :class:`~infojax.training.Trainer`) and
+measurements, and after each chunk the rows appended to the metrics file and the state
+saved as an orbax checkpoint. On resume it checks the metrics file against the
+checkpoint and recomputes what is missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import signal
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from collections.abc import Collection
+from collections.abc import Hashable
+from collections.abc import Iterable
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jax
+import numpy as np
+
+from infojax.io import CheckpointStore
+from infojax.io import MetricsFile
+from infojax.io import RunDirectory
+from infojax.io import audit_rows
+from infojax.training import Trainer
+from infojax.training import padded_seed_count
+from infojax.training import run_epochs
+from infojax.training import seed_keys
+from infojax.training import seed_sharding
+
+
+@dataclasses.dataclass(frozen=True)
+class RunResult:
+    """What one call of an experiment's ``run`` did.
+
+    Attributes:
+      workdir: the run directory.
+      finished: whether all of the run's work is done.
+      interrupted: whether Ctrl-C stopped it (at a unit boundary, nothing lost).
+      units: how many units (chunks of epochs, jobs) this call ran.
+      done: how far the run has come: the next epoch to train and measure, or the
+        number of finished jobs.
+      total: where it ends: ``epochs + 1``, or the number of jobs.
+      unit: ``"epoch"`` or ``"job"``.
+      seconds: wall time of this call.
+      total_seconds: wall time of the run over all its calls.
+    """
+
+    workdir: Path
+    finished: bool
+    interrupted: bool
+    units: int
+    done: int
+    total: int
+    unit: str
+    seconds: float
+    total_seconds: float
+
+    @property
+    def position(self) -> str:
+        """Where a rerun resumes, in words: ``"epoch 250"``, ``"job 12 of 40"``."""
+        if self.unit == "epoch":
+            return f"epoch {self.done}"
+        return f"{self.unit} {self.done + 1} of {self.total}"
+
+
+def split_cpu(count: int) -> None:
+    """Makes JAX's CPU backend ``count`` devices (``jax_num_cpu_devices``); 0 leaves it.
+
+    Several CPU devices let a vmapped program whose seed axis is sharded over them run
+    one shard per core: on 2 cores, 2 devices train and measure 50 tanh seeds about
+    1.24x faster than one device, whose small kernels mostly run on one core
+    (``experiments/bench_information_plane.py --quick``, README). JAX reads the
+    setting when it starts its backends, so a process that has already computed keeps
+    its devices (a warning says so). GPU and TPU hosts keep their devices either way.
+    """
+    if count == 0:
+        return
+    try:
+        jax.config.update("jax_num_cpu_devices", count)
+    except RuntimeError:
+        started_with = len(jax.devices("cpu"))
+        if started_with != count:
+            warnings.warn(
+                f"cpu_devices={count} ignored: JAX already runs with {started_with} CPU "
+                "device(s) in this process; set it before the first JAX computation.",
+                stacklevel=3,
+            )
+
+
+class StopRequests:
+    """Turns the first Ctrl-C into a request to stop at the next unit boundary.
+
+    Inside ``with StopRequests() as stop:`` the first SIGINT sets ``stop.requested``
+    (and says so on stderr); a second one raises ``KeyboardInterrupt`` at once. Outside
+    the main thread it does nothing (signals reach only the main thread).
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self) -> StopRequests:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print(
+            "\nCtrl-C: stopping after the current unit of work (Ctrl-C again stops at once, "
+            "losing it).",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+class _TimeLeft:
+    """Seconds left from timed units, modelled as ``costs @ features`` per unit.
+
+    A unit's features count what it did (epochs trained and epochs measured, or one
+    job): measured epochs cost far more than trained ones and cluster at the start of a
+    log-spaced run, so a rate of epochs per second would mislead. The non-negative
+    costs are fitted by least squares once two units have been timed.
+    """
+
+    def __init__(self):
+        self._features: list[Sequence[float]] = []
+        self._seconds: list[float] = []
+
+    def add(self, features: Sequence[float], seconds: float) -> None:
+        self._features.append(features)
+        self._seconds.append(seconds)
+
+    def estimate(self, features_left: Sequence[float]) -> float | None:
+        if len(self._seconds) < 2:
+            return None
+        import scipy.optimize
+
+        costs, _ = scipy.optimize.nnls(
+            np.asarray(self._features, float), np.asarray(self._seconds, float)
+        )
+        if not costs.any():
+            return None
+        return float(costs @ np.asarray(features_left, float))
+
+
+def run_units(
+    units: Sequence[Any],
+    run_unit: Callable[[Any], None],
+    *,
+    size: Callable[[Any], int] = lambda unit: 1,
+    features: Callable[[Any], Sequence[float]] = lambda unit: (1.0,),
+    total: int,
+    initial: int = 0,
+    description: str = "",
+    unit_name: str = "unit",
+    progress: bool = True,
+    status: Callable[[Any], str] | None = None,
+) -> tuple[int, bool]:
+    """Runs ``run_unit(unit)`` for each unit in order, until done or asked to stop.
+
+    Args:
+      units: the units of work left, in order.
+      run_unit: does one unit and records its results (rows, checkpoint).
+      size: how much of ``total`` a unit advances the progress bar by.
+      features: a unit's cost features for the time-left model (see ``_TimeLeft``).
+      total: the progress bar's total (the whole run, done units included).
+      initial: how much of ``total`` was done before this call.
+      description: the progress bar's label.
+      unit_name: what the bar counts (``"epochs"``, ``"jobs"``).
+      progress: show the progress bar.
+      status: ``unit -> text`` shown beside the bar while the unit runs.
+
+    Returns:
+      ``(units run, stopped by Ctrl-C)``.
+    """
+    import tqdm
+
+    bar = tqdm.tqdm(
+        total=total,
+        initial=initial,
+        desc=description,
+        unit=unit_name,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} "
+        + unit_name
+        + " [{elapsed}{postfix}]",
+        disable=not progress,
+        dynamic_ncols=True,
+    )
+    time_left = _TimeLeft()
+    left = [features(unit) for unit in units]
+    count = 0
+    with StopRequests() as stop, bar:
+        for index, unit in enumerate(units):
+            if stop.requested:
+                return count, True
+            if status is not None:
+                bar.set_postfix_str(status(unit))
+            started = time.perf_counter()
+            run_unit(unit)
+            count += 1
+            # The first unit of a call also compiles: leave it out of the time model.
+            if index:
+                time_left.add(left[index], time.perf_counter() - started)
+            seconds = time_left.estimate(np.sum(left[index + 1 :], axis=0)) if left[
+                index + 1 :
+            ] else None
+            if seconds is not None:
+                bar.set_postfix_str(f"about {tqdm.tqdm.format_interval(seconds)} left")
+            bar.update(size(unit))
+        return count, stop.requested
+
+
+@dataclasses.dataclass(frozen=True)
+class Training:
+    """What an experiment trains and measures, for :func:`train_in_chunks`.
+
+    Equal ``Training`` values share their compiled programs, so build ``trainer`` and
+    ``measure`` once per configuration (``functools.lru_cache``).
+
+    Attributes:
+      trainer: the model, optimizer, batch size and loss.
+      measure: one seed's measurement, ``(state, *measure_data) -> pytree of
+        arrays``; run at the measured epochs, before that epoch's training.
+      mesh: the devices; the seed axis is sharded over them.
+    """
+
+    trainer: Trainer
+    measure: Callable[..., Any]
+    mesh: jax.sharding.Mesh
+
+
+@dataclasses.dataclass(frozen=True)
+class _Programs:
+    init: Callable[..., Any]
+    chunk: Callable[..., Any]
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(training: Training) -> _Programs:
+    trainer, measure, mesh = training.trainer, training.measure, training.mesh
+    states_sharding = seed_sharding(mesh)
+
+    def chunk(states, measure_mask, train_mask, x_train, y_train, *measure_data):
+        states, measured = run_epochs(
+            lambda state: trainer.train_epoch(state, x_train, y_train),
+            lambda state: measure(state, *measure_data),
+            states,
+            measure_mask=measure_mask,
+            train_mask=train_mask,
+            groups=mesh.size,
+        )
+        return jax.lax.with_sharding_constraint(states, states_sharding), measured
+
+    return _Programs(
+        init=jax.jit(jax.vmap(trainer.init), out_shardings=states_sharding),
+        chunk=jax.jit(chunk, donate_argnums=0),
+    )
+
+
+def train_in_chunks(
+    directory: RunDirectory,
+    training: Training,
+    *,
+    seed: int,
+    seeds: int,
+    epochs: int,
+    chunk_epochs: int,
+    measured_epochs: Collection[int],
+    train_data: tuple[Any, Any],
+    measure_data: Sequence[Any],
+    metrics: MetricsFile,
+    rows: Callable[[int, Any], Iterable[Sequence[object]]],
+    row_key: Callable[[Sequence[str]], Hashable],
+    expected_keys: Collection[Hashable],
+    progress: bool = True,
+    max_chunks: int | None = None,
+) -> RunResult:
+    """Trains ``seeds`` networks together for ``epochs`` epochs, measuring as it goes.
+
+    Epochs run in chunks of ``chunk_epochs``, each one compiled program (epochs in
+    ``lax.scan``, seeds in ``vmap``, the seed axis sharded over ``training.mesh``): at
+    every epoch of ``measured_epochs`` (0 is the initial network) each seed is measured
+    by ``training.measure`` before that epoch's training. After each chunk the rows of
+    its measured epochs go to ``metrics`` (``rows(epoch, measured)`` with ``measured``
+    the host values of that epoch, seeds on the leading axis, padding seeds dropped)
+    and the state to an orbax checkpoint in ``directory / "checkpoints"``; a new call
+    on the same directory resumes from the checkpoint.
+
+    On resume the metrics file is checked against the checkpoint: every measured epoch
+    before it must have each row of ``expected_keys`` (``row_key(row)``) exactly once.
+    Rows written after the checkpoint are dropped (they are redone); if earlier rows
+    are missing or repeated, the run goes back to the newest checkpoint before them (or
+    to the start: training is deterministic) and recomputes them, with a warning.
+
+    Seed ``i`` starts from ``fold_in(key(seed), i)``; the seeds are padded to a multiple
+    of the device count (the extra networks train but are not reported), so results do
+    not depend on the devices.
+
+    Args:
+      directory: the open run directory (its lock held).
+      training: the trainer, measurement and devices.
+      seed: the base seed.
+      seeds: how many networks.
+      epochs: training epochs; epochs ``0 .. epochs`` can be measured.
+      chunk_epochs: epochs per compiled chunk (a runtime choice: may change on resume).
+      measured_epochs: the epochs to measure.
+      train_data: ``(x, y)`` of the training set.
+      measure_data: arrays passed to ``training.measure`` after the state.
+      metrics: the metrics file; its first column must be ``epoch``.
+      rows: ``(epoch, measured) -> rows`` of one measured epoch.
+      row_key: a row's identity within its epoch (from its values as strings).
+      expected_keys: the identities of the rows of one measured epoch.
+      progress: show a progress bar.
+      max_chunks: stop after this many chunks (None: run to the end).
+
+    Returns:
+      A :class:`RunResult` (``done`` is the next epoch; ``total`` is ``epochs + 1``).
+    """
+    started = time.perf_counter()
+    if metrics.columns[0] != "epoch":
+        raise ValueError(f"{metrics.path} must have `epoch` as its first column.")
+    programs = _compiled(training)
+    mesh = training.mesh
+    measured_epochs = np.unique(np.asarray(list(measured_epochs), dtype=np.int64))
+    chunk_epochs = min(chunk_epochs, epochs + 1)
+    template = programs.init(seed_keys(seed, padded_seed_count(seeds, mesh)))
+    store = CheckpointStore(directory.file("checkpoints"))
+    try:
+        start = _checked_start(store, metrics, measured_epochs, row_key, expected_keys)
+        states, seconds_before = template, 0.0
+        if start:
+            states, record = store.restore(start, template)
+            seconds_before = float(record["seconds"])
+        metrics.keep_epochs_before(start)
+        replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
+        arrays = tuple(
+            jax.device_put(np.asarray(array), replicated)
+            for array in (*train_data, *measure_data)
+        )
+        chunks = [
+            np.arange(first, min(first + chunk_epochs, epochs + 1))
+            for first in range(start, epochs + 1, chunk_epochs)
+        ]
+        if max_chunks is not None:
+            chunks = chunks[:max_chunks]
+        next_epoch = start
+
+        def run_chunk(chunk):
+            nonlocal states, next_epoch
+            # Fixed-length masks: every chunk, the last one too, reuses one program.
+            epochs_in_scan = chunk[0] + np.arange(chunk_epochs)
+            measure_mask = np.isin(epochs_in_scan, measured_epochs)
+            train_mask = epochs_in_scan < epochs
+            states, measured = programs.chunk(states, measure_mask, train_mask, *arrays)
+            measured = jax.tree.map(lambda leaf: leaf[measure_mask], _to_host(measured))
+            metrics.append(
+                row
+                for index, epoch in enumerate(epochs_in_scan[measure_mask])
+                for row in rows(
+                    int(epoch), jax.tree.map(lambda leaf, i=index: leaf[i, :seeds], measured)
+                )
+            )
+            next_epoch = int(chunk[-1]) + 1
+            seconds = seconds_before + time.perf_counter() - started
+            store.save(next_epoch, states, {"next_epoch": next_epoch, "seconds": seconds})
+
+        count, interrupted = run_units(
+            chunks,
+            run_chunk,
+            size=lambda chunk: int(np.sum(chunk < epochs)),
+            features=lambda chunk: (
+                float(np.sum(chunk < epochs)),
+                float(np.isin(chunk, measured_epochs).sum()),
+            ),
+            total=epochs,
+            initial=min(start, epochs),
+            description=f"{seeds} seeds",
+            unit_name="epochs",
+            progress=progress,
+        )
+    finally:
+        store.close()
+    return RunResult(
+        workdir=directory.path,
+        finished=next_epoch > epochs,
+        interrupted=interrupted,
+        units=count,
+        done=next_epoch,
+        total=epochs + 1,
+        unit="epoch",
+        seconds=time.perf_counter() - started,
+        total_seconds=seconds_before + time.perf_counter() - started,
+    )
+
+
+def _to_host(tree: Any) -> Any:
+    if jax.process_count() > 1:
+        from jax.experimental import multihost_utils
+
+        return multihost_utils.process_allgather(tree, tiled=True)
+    return jax.tree.map(np.asarray, tree)
+
+
+def _checked_start(store, metrics, measured_epochs, row_key, expected_keys) -> int:
+    """The epoch to resume from: the checkpoint's, or earlier if rows before it are bad."""
+    latest = store.latest_step() or 0
+    epoch_of = lambda row: int(row[0])
+    before = [row for row in metrics.keep_rows() if epoch_of(row) < latest]
+    expected = {int(epoch): expected_keys for epoch in measured_epochs if epoch < latest}
+    audit = audit_rows(before, group_of=epoch_of, key_of=row_key, expected=expected)
+    bad_epochs = set(audit.faulty)
+    if audit.unexpected:
+        bad_epochs |= {
+            epoch_of(row)
+            for row in before
+            if epoch_of(row) not in expected or row_key(row) not in expected_keys
+        }
+    if not bad_epochs:
+        return latest
+    first_bad = min(bad_epochs)
+    restart = max((step for step in store.steps() if step <= first_bad), default=0)
+    for step in store.steps():
+        if step > restart:
+            store.delete(step)
+    missing = sum(audit.missing.values())
+    repeated = sum(audit.duplicated.values())
+    warnings.warn(
+        f"{metrics.path} does not match its checkpoint at epoch {latest}: {missing} rows "
+        f"missing, {repeated} repeated, {audit.unexpected} unexpected (first at epoch "
+        f"{first_bad}); recomputing from epoch {restart}.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return restart
