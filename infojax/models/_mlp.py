@@ -149,8 +149,9 @@ class MLP(nnx.Module):
 
         Args:
             x: inputs of shape ``(..., in_features)`` (one example or a batch).
-            noise_key: key for the hidden-layer noise; ``None`` gives the noiseless
-                network even when ``noise_std > 0``. Pass a fresh key on every call.
+            noise_key: a PRNG key (jax.random.key) for the hidden-layer noise;
+                ``None`` gives the noiseless network even when ``noise_std > 0``. Pass a
+                fresh key on every call.
 
         Returns:
             ``(logits, hidden)``: logits of shape ``(..., out_features)``, and a tuple
