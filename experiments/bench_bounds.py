@@ -81,7 +81,7 @@ def throughput(args: argparse.Namespace, dim: int) -> dict[str, float]:
     x_train, y_train = x[:n_train], y[:n_train]
 
     def init(key):
-        critic = build_critic(settings, dim, dim, jnp.float32, key)
+        critic = build_critic(key, settings, dim, dim, jnp.float32)
         graphdef, params = nnx.split(critic)
         state = (params, settings.optimizer.init(params), spec.init_state(jnp.float32))
         return graphdef, state
@@ -190,9 +190,9 @@ def run_sweep(args: argparse.Namespace) -> None:
 
             def estimate(key, x=x, y=y, name=name, critic=critic, critic_options=critic_options):
                 return bounds.fit_mutual_information(
+                    key,
                     x,
                     y,
-                    key=key,
                     bound=name,
                     critic=critic,
                     optimizer=optimizer,

@@ -26,7 +26,7 @@ from infojax.measures import entropy
 from infojax.measures import entropy_from_logits
 from infojax.measures import gaussian_entropy
 from infojax.measures import gaussian_kl_divergence
-from infojax.measures import gaussian_mutual_information
+from infojax.measures import gaussian_mutual_information_from_covariance
 from infojax.measures import interaction_information
 from infojax.measures import joint_entropy
 from infojax.measures import js_divergence
@@ -54,7 +54,7 @@ __all__ = [
     "estimators",
     "gaussian_entropy",
     "gaussian_kl_divergence",
-    "gaussian_mutual_information",
+    "gaussian_mutual_information_from_covariance",
     "interaction_information",
     "io",
     "joint_entropy",

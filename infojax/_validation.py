@@ -170,11 +170,16 @@ def check_not_constant(x: jax.Array, name: str) -> None:
 
 
 def check_key(key: ArrayLike, name: str = "key") -> jax.Array:
-    """``key`` as a single PRNG key: a typed key array of shape () or a raw uint32[2].
+    """``key`` as a single typed PRNG key (``jax.random.key``).
+
+    A legacy raw ``uint32[2]`` key (``jax.random.PRNGKey``) is accepted and wrapped
+    with ``jax.random.wrap_key_data``, which draws the same bits as the raw key.
 
     Raises:
-        TypeError: if ``key`` is neither.
+        TypeError: if ``key`` is missing, a batch of keys, or not a key.
     """
+    if key is None:
+        raise TypeError(f"`{name}` is required: pass a PRNG key (jax.random.key(seed)).")
     key = jnp.asarray(key) if not isinstance(key, jax.Array) else key
     if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
         if key.shape != ():
@@ -183,9 +188,9 @@ def check_key(key: ArrayLike, name: str = "key") -> jax.Array:
             )
         return key
     if key.dtype == jnp.uint32 and key.shape == (2,):
-        return key
+        return jax.random.wrap_key_data(key)
     raise TypeError(
-        f"`{name}` must be a PRNG key (jax.random.key(seed) or jax.random.PRNGKey(seed)), "
+        f"`{name}` must be a PRNG key (jax.random.key(seed), or a raw uint32[2] key), "
         f"got dtype {key.dtype} and shape {key.shape}."
     )
 

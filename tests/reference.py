@@ -342,6 +342,8 @@ ACTIVATIONS_REFERENCE = {
     "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))),
     "gelu": lambda x: 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0))),
     "softplus": lambda x: np.logaddexp(0.0, x),
+    "silu": lambda x: x / (1.0 + np.exp(-x)),
+    "leaky_relu": lambda x: np.where(x >= 0, x, 0.01 * x),
 }
 
 

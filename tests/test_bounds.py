@@ -308,7 +308,7 @@ def test_critic_score_matrix_equals_per_pair_scores(name, dtype):
 def test_concatenated_critic_is_an_mlp_on_the_concatenation():
     critic = bounds.ConcatenatedCritic(3, 2, hidden_sizes=(6,), activation="relu", rngs=nnx.Rngs(1))
     x, y = np.random.default_rng(1).normal(size=(2, 3)), np.random.default_rng(2).normal(size=2)
-    layer, head = critic.first_layer, critic.head.layers[0]
+    layer, head = critic.first_layer, critic.head.output_layer
     hidden = np.maximum(np.concatenate([x[0], y]) @ np.asarray(layer.kernel) + layer.bias, 0)
     expected = hidden @ np.asarray(head.kernel) + np.asarray(head.bias)
     np.testing.assert_allclose(critic(jnp.asarray(x[0]), jnp.asarray(y)), expected[0], rtol=1e-5)
@@ -318,7 +318,7 @@ def test_gaussian_conditional_is_a_normal_log_density():
     model = bounds.GaussianConditional(3, 2, hidden_sizes=(4,), rngs=nnx.Rngs(2))
     x = jnp.asarray(np.random.default_rng(3).normal(size=3))
     y = np.random.default_rng(4).normal(size=2)
-    mean, variance = np.asarray(model.mean(x)), np.exp(np.asarray(model.log_variance(x)))
+    mean, variance = np.asarray(model.mean(x)[0]), np.exp(np.asarray(model.log_variance(x)[0]))
     expected = reference.gaussian_log_density_reference(y, mean, variance)
     np.testing.assert_allclose(model(x, jnp.asarray(y)), expected, rtol=1e-5)
 
@@ -341,7 +341,7 @@ def test_critics_are_differentiable_with_nnx_split():
         (lambda: bounds.SeparableCritic(0, 2, rngs=nnx.Rngs(0)), "dim_x"),
         (lambda: bounds.SeparableCritic(2, 2, hidden_sizes=(0,), rngs=nnx.Rngs(0)), "hidden"),
         (lambda: bounds.ConcatenatedCritic(2, 2, hidden_sizes=(), rngs=nnx.Rngs(0)), "hidden"),
-        (lambda: bounds.MLP(2, (3,), 1, activation="swish!", rngs=nnx.Rngs(0)), "activation"),
+        (lambda: bounds.SeparableCritic(2, 2, activation="swish!", rngs=nnx.Rngs(0)), "activation"),
         (lambda: bounds.score_matrix(lambda a, b: a, np.zeros(3), np.zeros((3, 1))), "shape"),
     ],
 )

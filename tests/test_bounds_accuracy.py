@@ -43,9 +43,9 @@ def test_every_lower_bound_reaches_two_nats(two_nats, bound):
     # the noisiest), so a lower bound more than 0.15 above the truth would be a bug.
     x, y, _ = two_nats
     fit = bounds.fit_mutual_information(
+        jax.random.key(1),
         x,
         y,
-        key=jax.random.key(1),
         bound=bound,
         critic="concatenated",
         optimizer=optax.adam(3e-3),
@@ -65,7 +65,7 @@ def test_club_stays_above_the_truth(two_nats):
     x, y, rho = two_nats
     fits = jax.vmap(
         lambda key: bounds.fit_mutual_information(
-            x, y, key=key, bound="club", optimizer=optax.adam(3e-3), steps=1000, eval_every=250
+            key, x, y, bound="club", optimizer=optax.adam(3e-3), steps=1000, eval_every=250
         )
     )(jax.random.split(jax.random.key(2), 2))
     assert np.all(np.asarray(fits.estimate) > TRUE_MI + 1.0)
@@ -77,9 +77,9 @@ def test_infonce_is_capped_by_log_batch_at_high_mi():
     # InfoNCE must stay at or below log(32) however well the critic is trained.
     x, y, _ = _gaussian_pair(jax.random.key(3), 20_000, 6.0)
     fit = bounds.fit_mutual_information(
+        jax.random.key(4),
         x,
         y,
-        key=jax.random.key(4),
         bound="infonce",
         optimizer=optax.adam(3e-3),
         steps=1000,

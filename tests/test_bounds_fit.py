@@ -42,11 +42,11 @@ def _assert_same_fit(a, b, **tolerances):
 def test_vmap_over_seeds_equals_loop():
     x, y = _gaussian_pair(jax.random.key(0), N, DIM, 1.0)
     keys = jax.random.split(jax.random.key(1), 3)
-    batched = jax.vmap(lambda k: bounds.fit_mutual_information(x, y, key=k, **SMALL))(keys)
+    batched = jax.vmap(lambda k: bounds.fit_mutual_information(k, x, y, **SMALL))(keys)
     assert batched.training_curve.shape == (3, SMALL["steps"])
     assert batched.held_out_curve.shape == (3, 3)
     for i, key in enumerate(keys):
-        single = bounds.fit_mutual_information(x, y, key=key, **SMALL)
+        single = bounds.fit_mutual_information(key, x, y, **SMALL)
         # float64, 15 steps: vmap only reorders sums, differences stay at rounding level.
         _assert_same_fit(jax.tree.map(lambda leaf, i=i: leaf[i], batched), single)
 
@@ -56,7 +56,7 @@ def test_jit_of_vmap_over_tasks_equals_loop():
     key = jax.random.key(4)
 
     def estimate(x, y):
-        return bounds.fit_mutual_information(x, y, key=key, **SMALL).estimate
+        return bounds.fit_mutual_information(key, x, y, **SMALL).estimate
 
     xs, ys = (jnp.stack(arrays) for arrays in zip(*pairs, strict=True))
     batched = jax.jit(jax.vmap(estimate))(xs, ys)
@@ -65,7 +65,7 @@ def test_jit_of_vmap_over_tasks_equals_loop():
 
 def test_result_fields_and_settings_float64():
     x, y = _gaussian_pair(jax.random.key(5), N, DIM, 0.5)
-    fit = bounds.fit_mutual_information(x, y, key=jax.random.key(6), **SMALL)
+    fit = bounds.fit_mutual_information(jax.random.key(6), x, y, **SMALL)
     for leaf in (fit.estimate, fit.training_curve, fit.held_out_curve, fit.smoothed_curve):
         assert leaf.dtype == jnp.float64 and np.isfinite(leaf).all()
     assert int(fit.steps_run) == SMALL["steps"] and not bool(fit.stopped_early)
@@ -85,9 +85,17 @@ def test_result_fields_and_settings_float64():
     assert np.all(fit.training_curve <= math.log(16) + 1e-12)
 
 
+def test_raw_and_typed_keys_give_the_same_fit():
+    # A legacy uint32[2] key (jax.random.PRNGKey) is accepted and draws the same bits.
+    x, y = _gaussian_pair(jax.random.key(5), N, DIM, 0.5)
+    typed = bounds.fit_mutual_information(jax.random.key(6), x, y, **SMALL)
+    raw = bounds.fit_mutual_information(jax.random.key_data(jax.random.key(6)), x, y, **SMALL)
+    _assert_same_fit(typed, raw, rtol=0, atol=0)
+
+
 def test_float32_mine_stays_float32():
     x, y = _gaussian_pair(jax.random.key(7), N, DIM, 0.5, dtype=jnp.float32)
-    fit = bounds.fit_mutual_information(x, y, key=jax.random.key(8), bound="mine", **SMALL)
+    fit = bounds.fit_mutual_information(jax.random.key(8), x, y, bound="mine", **SMALL)
     for leaf in (fit.estimate, fit.training_curve, fit.held_out_curve, fit.smoothed_curve):
         assert leaf.dtype == jnp.float32 and np.isfinite(leaf).all()
 
@@ -96,7 +104,7 @@ def test_early_stopping_keeps_shapes_and_freezes_the_estimate():
     x, y = _gaussian_pair(jax.random.key(9), N, DIM, 0.5)
     # min_delta so large that no evaluation after the first counts as an improvement.
     fit = bounds.fit_mutual_information(
-        x, y, key=jax.random.key(10), patience=1, min_delta=1e9, **SMALL
+        jax.random.key(10), x, y, patience=1, min_delta=1e9, **SMALL
     )
     assert bool(fit.stopped_early)
     assert int(fit.steps_run) == 10  # the first evaluation sets the best, the second fails
@@ -105,7 +113,7 @@ def test_early_stopping_keeps_shapes_and_freezes_the_estimate():
     assert np.isfinite(fit.held_out_curve[:2]).all() and np.isnan(fit.held_out_curve[2]).all()
     assert fit.estimate == fit.held_out_curve[1]
     # The same run without early stopping agrees on the steps both trained.
-    full = bounds.fit_mutual_information(x, y, key=jax.random.key(10), **SMALL)
+    full = bounds.fit_mutual_information(jax.random.key(10), x, y, **SMALL)
     _close(full.training_curve[:10], fit.training_curve[:10], rtol=1e-12)
     _close(full.held_out_curve[:2], fit.held_out_curve[:2], rtol=1e-12)
 
@@ -115,9 +123,9 @@ def test_held_out_estimate_is_computed_on_held_out_pairs():
     # InfoNCE climbs towards log(16) while the held-out estimate stays near 0.
     x, y = _gaussian_pair(jax.random.key(11), 300, 10, 0.0)
     fit = bounds.fit_mutual_information(
+        jax.random.key(12),
         x[:, :5],
         y[:, 5:],
-        key=jax.random.key(12),
         bound="infonce",
         optimizer=optax.adam(1e-2),
         steps=300,
@@ -138,9 +146,9 @@ def test_independent_samples_give_estimates_near_zero(bound, critic):
     x = jax.random.normal(key_x, (2000, 3))
     y = jax.random.normal(key_y, (2000, 3))
     fit = bounds.fit_mutual_information(
+        jax.random.key(14),
         x,
         y,
-        key=jax.random.key(14),
         bound=bound,
         critic=critic,
         steps=200,
@@ -164,14 +172,14 @@ def test_registered_estimators_return_the_fit_estimate():
     estimate = spec.bind(steps=15, batch_size=16, eval_every=5, hidden_sizes=(8,), embedding_dim=4)(
         jax.random.key(16), x, y
     )
-    fit = bounds.fit_mutual_information(x, y, key=jax.random.key(16), **SMALL)
+    fit = bounds.fit_mutual_information(jax.random.key(16), x, y, **SMALL)
     assert estimate.shape == () and estimate == fit.estimate
 
 
 def test_club_fits_a_gaussian_conditional_by_default():
     x, y = _gaussian_pair(jax.random.key(17), N, DIM, 0.5)
     fit = bounds.fit_mutual_information(
-        x, y, key=jax.random.key(18), bound="club", steps=15, batch_size=16, eval_every=5
+        jax.random.key(18), x, y, bound="club", steps=15, batch_size=16, eval_every=5
     )
     assert fit.settings.critic == "gaussian_conditional" and np.isfinite(fit.estimate)
 
@@ -207,9 +215,9 @@ def test_bad_inputs_raise_clear_errors(kwargs, error, match):
         batch_size=16,
     )
     arguments.update(kwargs)
-    x, y = arguments.pop("x"), arguments.pop("y")
+    key, x, y = arguments.pop("key"), arguments.pop("x"), arguments.pop("y")
     with pytest.raises(error, match=match):
-        bounds.fit_mutual_information(x, y, **arguments)
+        bounds.fit_mutual_information(key, x, y, **arguments)
 
 
 # --- Accuracy in the setting of Poole et al. (2019): 20-d Gaussians ---
@@ -230,9 +238,7 @@ def test_poole_setting_two_nats_small(bound):
     # sd over 80 batches is ~0.02, so 0.6 nats of tolerance is the optimisation gap.
     true_mi = 2.0
     x, y = _gaussian_pair(jax.random.key(19), 50_000, 20, true_mi, dtype=jnp.float32)
-    fit = bounds.fit_mutual_information(
-        x, y, key=jax.random.key(20), bound=bound, steps=1000, **POOLE
-    )
+    fit = bounds.fit_mutual_information(jax.random.key(20), x, y, bound=bound, steps=1000, **POOLE)
     assert true_mi - 0.6 < float(fit.estimate) < true_mi + 0.1
     assert np.all(fit.training_curve <= math.log(128) + 1e-5) or bound != "infonce"
 
@@ -242,7 +248,7 @@ def test_registered_estimator_fits_small_samples_with_raw_keys_under_jit():
     # registered estimator shrinks its batches to the 24 training / 6 held-out pairs.
     x, y = _gaussian_pair(jax.random.key(19), 30, 2, 0.5)
     estimator = _registry.get_estimator("neural_infonce").bind(steps=5, eval_every=5)
-    keys = jax.random.split(jax.random.PRNGKey(20), 2)
+    keys = jax.random.key_data(jax.random.split(jax.random.key(20), 2))  # uint32[2, 2]
     estimates = jax.jit(jax.vmap(estimator, in_axes=(0, None, None)))(keys, x, y)
     assert estimates.shape == (2,) and np.all(np.isfinite(estimates))
     assert np.all(estimates <= math.log(6) + 1e-12)  # InfoNCE capped by the held-out batch

@@ -533,8 +533,8 @@ TRANSFORM_CASES = {
         lambda s: (_spd(s, 3),),
         _gaussian_entropy_reference,
     ),
-    "gaussian_mutual_information": (
-        functools.partial(measures.gaussian_mutual_information, dim_x=1),
+    "gaussian_mutual_information_from_covariance": (
+        functools.partial(measures.gaussian_mutual_information_from_covariance, dim_x=1),
         lambda s: (_spd(s, 3),),
         lambda cov: (
             _gaussian_entropy_reference(cov[:1, :1])

@@ -56,7 +56,7 @@ def correlated_pairs_covariance(rhos):
 def test_gaussian_mutual_information_of_correlated_pairs(rhos):
     cov = correlated_pairs_covariance(rhos)
     expected = -0.5 * sum(math.log(1 - rho**2) for rho in rhos)
-    value = measures.gaussian_mutual_information(cov, dim_x=len(rhos))
+    value = measures.gaussian_mutual_information_from_covariance(cov, dim_x=len(rhos))
     assert float(value) == pytest.approx(expected, abs=1e-12)
 
 
@@ -65,7 +65,7 @@ def test_gaussian_mutual_information_is_difference_of_scipy_entropies(d, dim_x):
     cov = random_covariance(d, d)
     entropy = lambda c: scipy.stats.multivariate_normal(cov=c).entropy()
     expected = entropy(cov[:dim_x, :dim_x]) + entropy(cov[dim_x:, dim_x:]) - entropy(cov)
-    value = measures.gaussian_mutual_information(cov, dim_x=dim_x)
+    value = measures.gaussian_mutual_information_from_covariance(cov, dim_x=dim_x)
     np.testing.assert_allclose(value, expected, **F64)
 
 
@@ -82,7 +82,7 @@ def test_gaussian_mutual_information_by_monte_carlo():
         - scipy.stats.multivariate_normal(cov=cov[dim_x:, dim_x:]).logpdf(samples[:, dim_x:])
     )
     standard_error = pointwise.std() / math.sqrt(n)
-    value = float(measures.gaussian_mutual_information(cov, dim_x=dim_x))
+    value = float(measures.gaussian_mutual_information_from_covariance(cov, dim_x=dim_x))
     assert abs(value - pointwise.mean()) < 5 * standard_error
 
 
@@ -157,25 +157,25 @@ BAD_INPUTS = [
     ("entropy-base", lambda: measures.gaussian_entropy(GOOD, base=1), ValueError, "`base`"),
     (
         "mi-dim-x-zero",
-        lambda: measures.gaussian_mutual_information(GOOD, dim_x=0),
+        lambda: measures.gaussian_mutual_information_from_covariance(GOOD, dim_x=0),
         ValueError,
         "`dim_x`",
     ),
     (
         "mi-dim-x-all",
-        lambda: measures.gaussian_mutual_information(GOOD, dim_x=2),
+        lambda: measures.gaussian_mutual_information_from_covariance(GOOD, dim_x=2),
         ValueError,
         "`dim_x`",
     ),
     (
         "mi-dim-x-float",
-        lambda: measures.gaussian_mutual_information(GOOD, dim_x=1.0),
+        lambda: measures.gaussian_mutual_information_from_covariance(GOOD, dim_x=1.0),
         ValueError,
         "`dim_x`",
     ),
     (
         "mi-not-pd",
-        lambda: measures.gaussian_mutual_information(NOT_PD, dim_x=1),
+        lambda: measures.gaussian_mutual_information_from_covariance(NOT_PD, dim_x=1),
         ValueError,
         "`cov`",
     ),

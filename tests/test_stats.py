@@ -46,7 +46,7 @@ def test_p_values_are_uniform_under_independence():
     def one_data_set(key):
         data_key, test_key = jax.random.split(key)
         x, y = correlated_pair(data_key, 30, 0.0)
-        return stats.permutation_test(correlation_mi, x, y, key=test_key, n_permutations=99).p_value
+        return stats.permutation_test(test_key, correlation_mi, x, y, n_permutations=99).p_value
 
     keys = jax.random.split(jax.random.key(0), 400)
     p_values = np.asarray(jax.jit(jax.vmap(one_data_set))(keys))
@@ -60,9 +60,7 @@ def test_p_values_are_small_under_dependence():
     def one_data_set(key):
         data_key, test_key = jax.random.split(key)
         x, y = correlated_pair(data_key, 100, 0.6)
-        return stats.permutation_test(
-            correlation_mi, x, y, key=test_key, n_permutations=199
-        ).p_value
+        return stats.permutation_test(test_key, correlation_mi, x, y, n_permutations=199).p_value
 
     p_values = jax.jit(jax.vmap(one_data_set))(jax.random.split(jax.random.key(1), 50))
     assert float(p_values.max()) <= 0.01
@@ -75,7 +73,7 @@ def test_p_value_formula_against_numpy_count_with_ties():
         return jnp.round(correlation_mi(x, y) * 100) / 100
 
     x, y = correlated_pair(jax.random.key(2), 40, 0.2)
-    result = stats.permutation_test(rounded, x, y, key=jax.random.key(3), n_permutations=500)
+    result = stats.permutation_test(jax.random.key(3), rounded, x, y, n_permutations=500)
     assert result.null_samples.shape == (500,)
     assert np.any(np.asarray(result.null_samples) == float(result.estimate))
     expected = reference.permutation_p_value_reference(result.estimate, result.null_samples)
@@ -92,7 +90,7 @@ def test_null_draws_are_uniform_random_permutations():
     x = jnp.array([1.0, 2.0, 3.0, 4.0])
     y = jnp.array([1.0, 10.0, 100.0, 1000.0])
     result = stats.permutation_test(
-        lambda a, b: jnp.sum(a * b), x, y, key=jax.random.key(4), n_permutations=12_000
+        jax.random.key(4), lambda a, b: jnp.sum(a * b), x, y, n_permutations=12_000
     )
     orderings = {
         float(np.sum(np.asarray(x) * np.asarray(y)[list(order)])): index
@@ -111,7 +109,7 @@ def test_null_of_pearson_correlation_has_exact_permutation_moments():
     n, m = 25, 4000
     x, y = correlated_pair(jax.random.key(5), n, 0.5)
     null = np.asarray(
-        stats.permutation_test(pearson_r, x, y, key=jax.random.key(6), n_permutations=m)[1]
+        stats.permutation_test(jax.random.key(6), pearson_r, x, y, n_permutations=m)[1]
     )
     assert abs(null.mean()) <= 4 * math.sqrt(1 / (n - 1) / m)
     np.testing.assert_allclose(null.var(), 1 / (n - 1), rtol=0.1)
@@ -121,24 +119,37 @@ def test_chunked_draws_equal_one_vmap():
     # jit and vmap of the whole test are exercised by the p-value tests above.
     x, y = correlated_pair(jax.random.key(7), 50, 0.4)
     key = jax.random.key(8)
-    whole = stats.permutation_test(correlation_mi, x, y, key=key, n_permutations=101)
-    chunked = stats.permutation_test(
-        correlation_mi, x, y, key=key, n_permutations=101, batch_size=16
-    )
+    whole = stats.permutation_test(key, correlation_mi, x, y, n_permutations=101)
+    chunked = stats.permutation_test(key, correlation_mi, x, y, n_permutations=101, batch_size=16)
     # Same draws, reductions in a different order: float64 rounding, 1e-12.
     for a, b in zip(chunked, whole, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
 
 
+def test_raw_and_typed_keys_draw_the_same_resamples():
+    # A legacy uint32[2] key (jax.random.PRNGKey) is accepted and draws the same bits.
+    x, y = correlated_pair(jax.random.key(7), 30, 0.4)
+    key = jax.random.key(8)
+    for key_option in (key, jax.random.key_data(key)):
+        np.testing.assert_array_equal(
+            stats.permutation_test(key_option, correlation_mi, x, y, n_permutations=20)[1],
+            stats.permutation_test(key, correlation_mi, x, y, n_permutations=20)[1],
+        )
+        np.testing.assert_array_equal(
+            stats.bootstrap_ci(key_option, correlation_mi, x, y, n_resamples=20).replicates,
+            stats.bootstrap_ci(key, correlation_mi, x, y, n_resamples=20).replicates,
+        )
+
+
 def test_float32_in_float32_out():
     x, y = correlated_pair(jax.random.key(9), 60, 0.5, dtype=jnp.float32)
-    result = stats.permutation_test(correlation_mi, x, y, key=jax.random.key(10), n_permutations=50)
+    result = stats.permutation_test(jax.random.key(10), correlation_mi, x, y, n_permutations=50)
     assert result.estimate.dtype == result.null_samples.dtype == result.p_value.dtype
     assert result.p_value.dtype == jnp.float32
-    boot = stats.bootstrap_ci(correlation_mi, x, y, key=jax.random.key(11), n_resamples=50)
+    boot = stats.bootstrap_ci(jax.random.key(11), correlation_mi, x, y, n_resamples=50)
     assert all(field.dtype == jnp.float32 for field in boot)
     corrected = stats.shuffle_corrected_estimate(
-        correlation_mi, x, y, key=jax.random.key(12), n_permutations=50
+        jax.random.key(12), correlation_mi, x, y, n_permutations=50
     )
     assert corrected.dtype == jnp.float32
 
@@ -156,7 +167,7 @@ def test_bootstrap_interval_covers_the_truth_at_the_nominal_rate():
     def covered(key):
         data_key, boot_key = jax.random.split(key)
         x, y = correlated_pair(data_key, 300, 0.6)
-        result = stats.bootstrap_ci(correlation_mi, x, y, key=boot_key, n_resamples=200)
+        result = stats.bootstrap_ci(boot_key, correlation_mi, x, y, n_resamples=200)
         return (result.low <= truth) & (truth <= result.high)
 
     keys = jax.random.split(jax.random.key(13), 400)
@@ -169,7 +180,7 @@ def test_bootstrap_standard_error_and_interval_of_the_mean():
     # exactly; B = 4000 resamples estimate it within about 1/sqrt(2B) = 1.1%: 5%.
     x = jnp.asarray(np.random.default_rng(14).gamma(2.0, size=80))
     result = stats.bootstrap_ci(
-        lambda a, b: jnp.mean(a), x, x, key=jax.random.key(15), n_resamples=4000, confidence=0.9
+        jax.random.key(15), lambda a, b: jnp.mean(a), x, x, n_resamples=4000, confidence=0.9
     )
     values = np.asarray(x)
     ideal = math.sqrt(np.mean((values - values.mean()) ** 2) / len(values))
@@ -195,7 +206,7 @@ def test_shuffle_correction_removes_the_bias_under_independence():
         x, y = correlated_pair(data_key, 20, 0.0)
         raw = correlation_mi(x, y)
         return raw, stats.shuffle_corrected_estimate(
-            correlation_mi, x, y, key=test_key, n_permutations=50
+            test_key, correlation_mi, x, y, n_permutations=50
         )
 
     raw, corrected = (
@@ -209,10 +220,10 @@ def test_shuffle_correction_removes_the_bias_under_independence():
 def test_bootstrap_shuffle_corrected_shifts_everything_by_the_null_mean():
     x, y = correlated_pair(jax.random.key(17), 40, 0.3)
     key = jax.random.key(18)
-    plain = stats.bootstrap_ci(correlation_mi, x, y, key=key, n_resamples=100)
+    plain = stats.bootstrap_ci(key, correlation_mi, x, y, n_resamples=100)
     # Chunked resamples (batch_size) must give the same replicates as one vmap.
     corrected = stats.bootstrap_ci(
-        correlation_mi, x, y, key=key, n_resamples=100, shuffle_corrected=True, batch_size=7
+        key, correlation_mi, x, y, n_resamples=100, shuffle_corrected=True, batch_size=7
     )
     shift = float(plain.estimate - corrected.estimate)
     # The null mean of a Pearson-based MI at n = 40 is about 1/(2n) = 0.0125 nats.
@@ -228,29 +239,29 @@ def test_bad_inputs_raise_clear_errors():
     x, y = correlated_pair(jax.random.key(19), 10, 0.5)
     key = jax.random.key(20)
     with pytest.raises(TypeError, match="`estimator`"):
-        stats.permutation_test("ksg", x, y, key=key)
+        stats.permutation_test(key, "ksg", x, y)
     with pytest.raises(ValueError, match="`estimator` must return a scalar"):
-        stats.permutation_test(lambda a, b: a * b, x, y, key=key)
+        stats.permutation_test(key, lambda a, b: a * b, x, y)
     with pytest.raises(TypeError, match="`estimator` must return a float"):
-        stats.permutation_test(lambda a, b: jnp.sum(a > b), x, y, key=key)
+        stats.permutation_test(key, lambda a, b: jnp.sum(a > b), x, y)
     with pytest.raises(ValueError, match="same number of rows"):
-        stats.permutation_test(correlation_mi, x, y[:-1], key=key)
+        stats.permutation_test(key, correlation_mi, x, y[:-1])
     with pytest.raises(ValueError, match="at least 2 samples"):
-        stats.bootstrap_ci(correlation_mi, x[:1], y[:1], key=key)
+        stats.bootstrap_ci(key, correlation_mi, x[:1], y[:1])
     with pytest.raises(ValueError, match="`x`"):
-        stats.permutation_test(correlation_mi, x[None], y, key=key)
+        stats.permutation_test(key, correlation_mi, x[None], y)
     with pytest.raises(ValueError, match="`n_permutations`"):
-        stats.permutation_test(correlation_mi, x, y, key=key, n_permutations=0)
+        stats.permutation_test(key, correlation_mi, x, y, n_permutations=0)
     with pytest.raises(TypeError, match="`n_permutations`"):
-        stats.permutation_test(correlation_mi, x, y, key=key, n_permutations=10.0)
+        stats.permutation_test(key, correlation_mi, x, y, n_permutations=10.0)
     with pytest.raises(TypeError, match="`key`"):
-        stats.permutation_test(correlation_mi, x, y, key=0)
+        stats.permutation_test(0, correlation_mi, x, y)
     with pytest.raises(ValueError, match="`batch_size`"):
-        stats.permutation_test(correlation_mi, x, y, key=key, batch_size=0)
+        stats.permutation_test(key, correlation_mi, x, y, batch_size=0)
     with pytest.raises(ValueError, match="`confidence`"):
-        stats.bootstrap_ci(correlation_mi, x, y, key=key, confidence=1.5)
+        stats.bootstrap_ci(key, correlation_mi, x, y, confidence=1.5)
     with pytest.raises(ValueError, match="`n_resamples`"):
-        stats.bootstrap_ci(correlation_mi, x, y, key=key, n_resamples=1)
+        stats.bootstrap_ci(key, correlation_mi, x, y, n_resamples=1)
 
 
 def test_with_a_library_estimator_on_a_ground_truth_task():
@@ -263,7 +274,7 @@ def test_with_a_library_estimator_on_a_ground_truth_task():
     task = sparse_normal_task(3, 3, n_pairs=1, correlation=0.8)
     x, y = task.sample(jax.random.key(21), 500)
     result = stats.permutation_test(
-        gaussian_mutual_information, x, y, key=jax.random.key(22), n_permutations=99
+        jax.random.key(22), gaussian_mutual_information, x, y, n_permutations=99
     )
     assert abs(float(result.estimate) - task.mutual_information) < 0.15
     np.testing.assert_allclose(float(result.p_value), 0.01, rtol=1e-12)

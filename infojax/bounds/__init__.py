@@ -17,9 +17,7 @@ from infojax.bounds._bounds import mine_init_state
 from infojax.bounds._bounds import mine_update_state
 from infojax.bounds._bounds import nwj_bound
 from infojax.bounds._bounds import smile_bound
-from infojax.bounds._critics import ACTIVATIONS
 from infojax.bounds._critics import CRITICS
-from infojax.bounds._critics import MLP
 from infojax.bounds._critics import BilinearCritic
 from infojax.bounds._critics import ConcatenatedCritic
 from infojax.bounds._critics import GaussianConditional
@@ -34,10 +32,8 @@ from infojax.bounds._fit import make_settings
 from infojax.bounds._fit import make_train_step
 
 __all__ = [
-    "ACTIVATIONS",
     "BOUNDS",
     "CRITICS",
-    "MLP",
     "BilinearCritic",
     "BoundSpec",
     "ConcatenatedCritic",

@@ -8,7 +8,6 @@ does that (with a matrix product where the critic offers one).
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
 from collections.abc import Mapping
@@ -21,28 +20,11 @@ import jax.numpy as jnp
 from flax import nnx
 from jax.typing import ArrayLike
 
-ACTIVATIONS: Mapping[str, Callable[[jax.Array], jax.Array]] = MappingProxyType(
-    {
-        "relu": jax.nn.relu,
-        "gelu": jax.nn.gelu,
-        "silu": jax.nn.silu,
-        "elu": jax.nn.elu,
-        "tanh": jnp.tanh,
-        "softplus": jax.nn.softplus,
-        "leaky_relu": jax.nn.leaky_relu,
-    }
-)
+from infojax.models import MLP
+from infojax.models import get_activation
 
-
-def _activation(activation: str | Callable[[jax.Array], jax.Array]) -> Callable:
-    if callable(activation):
-        return activation
-    try:
-        return ACTIVATIONS[activation]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"`activation` must be a callable or one of {sorted(ACTIVATIONS)}, got {activation!r}."
-        ) from None
+# nnx.Linear's default: a truncated normal of variance 1 / fan_in.
+_KERNEL_INIT = nnx.initializers.lecun_normal()
 
 
 def _check_sizes(hidden_sizes: Sequence[int], *, allow_empty: bool = True) -> tuple[int, ...]:
@@ -59,42 +41,25 @@ def _check_dim(value: int, name: str) -> None:
         raise ValueError(f"`{name}` must be a positive int, got {value!r}.")
 
 
-class MLP(nnx.Module):
-    """Dense layers with an activation between them (none after the last).
-
-    Args:
-      in_features: input size.
-      hidden_sizes: widths of the hidden layers (may be empty: one linear map).
-      out_features: output size.
-      activation: name in :data:`ACTIVATIONS` or a callable.
-      param_dtype: dtype of the weights.
-      rngs: random streams for initialisation (keyword-only).
-    """
-
-    def __init__(
-        self,
-        in_features: int,
-        hidden_sizes: Sequence[int],
-        out_features: int,
-        *,
-        activation: str | Callable = "relu",
-        param_dtype: Any = jnp.float32,
-        rngs: nnx.Rngs,
-    ):
-        sizes = (in_features, *_check_sizes(hidden_sizes), out_features)
-        self.layers = nnx.List(
-            [
-                nnx.Linear(n_in, n_out, param_dtype=param_dtype, rngs=rngs)
-                for n_in, n_out in itertools.pairwise(sizes)
-            ]
-        )
-        self.activation = _activation(activation)
-
-    def __call__(self, inputs: jax.Array) -> jax.Array:
-        *hidden, last = self.layers
-        for layer in hidden:
-            inputs = self.activation(layer(inputs))
-        return last(inputs)
+def _mlp(
+    in_features: int,
+    hidden_sizes: Sequence[int],
+    out_features: int,
+    *,
+    activation: str | Callable,
+    param_dtype: Any,
+    rngs: nnx.Rngs,
+) -> MLP:
+    """An :class:`infojax.models.MLP` with ``nnx.Linear``'s LeCun-normal initial weights."""
+    return MLP(
+        in_features,
+        _check_sizes(hidden_sizes),
+        out_features,
+        activation=activation,
+        kernel_init=_KERNEL_INIT,
+        param_dtype=param_dtype,
+        rngs=rngs,
+    )
 
 
 class SeparableCritic(nnx.Module):
@@ -106,7 +71,7 @@ class SeparableCritic(nnx.Module):
       dim_x, dim_y: dimensions of ``x`` and ``y``.
       hidden_sizes: hidden widths of both embedding MLPs.
       embedding_dim: size of ``g(x)`` and ``h(y)``.
-      activation: name in :data:`ACTIVATIONS` or a callable.
+      activation: name in :data:`infojax.models.ACTIVATIONS` or a callable.
       param_dtype: dtype of the weights.
       rngs: random streams (keyword-only).
 
@@ -129,14 +94,20 @@ class SeparableCritic(nnx.Module):
         _check_dim(dim_y, "dim_y")
         _check_dim(embedding_dim, "embedding_dim")
         options = dict(activation=activation, param_dtype=param_dtype, rngs=rngs)
-        self.embed_x = MLP(dim_x, hidden_sizes, embedding_dim, **options)
-        self.embed_y = MLP(dim_y, hidden_sizes, embedding_dim, **options)
+        self.embed_x = _mlp(dim_x, hidden_sizes, embedding_dim, **options)
+        self.embed_y = _mlp(dim_y, hidden_sizes, embedding_dim, **options)
+
+    def _embeddings(self, x: jax.Array, y: jax.Array) -> tuple[jax.Array, jax.Array]:
+        (g, _), (h, _) = self.embed_x(x), self.embed_y(y)
+        return g, h
 
     def __call__(self, x: jax.Array, y: jax.Array) -> jax.Array:
-        return jnp.sum(self.embed_x(x) * self.embed_y(y), axis=-1)
+        g, h = self._embeddings(x, y)
+        return jnp.sum(g * h, axis=-1)
 
     def score_matrix(self, x: jax.Array, y: jax.Array) -> jax.Array:
-        return self.embed_x(x) @ self.embed_y(y).T
+        g, h = self._embeddings(x, y)
+        return g @ h.T
 
 
 class ConcatenatedCritic(nnx.Module):
@@ -148,7 +119,7 @@ class ConcatenatedCritic(nnx.Module):
     Args:
       dim_x, dim_y: dimensions of ``x`` and ``y``.
       hidden_sizes: hidden widths (at least one layer).
-      activation: name in :data:`ACTIVATIONS` or a callable.
+      activation: name in :data:`infojax.models.ACTIVATIONS` or a callable.
       param_dtype: dtype of the weights.
       rngs: random streams (keyword-only).
 
@@ -171,14 +142,15 @@ class ConcatenatedCritic(nnx.Module):
         first, *rest = _check_sizes(hidden_sizes, allow_empty=False)
         self.first_layer = nnx.Linear(dim_x + dim_y, first, param_dtype=param_dtype, rngs=rngs)
         self.dim_x = dim_x
-        self.head = MLP(first, rest, 1, activation=activation, param_dtype=param_dtype, rngs=rngs)
-        self.activation = _activation(activation)
+        self.head = _mlp(first, rest, 1, activation=activation, param_dtype=param_dtype, rngs=rngs)
+        self.activation = get_activation(activation)
 
     def __call__(self, x: jax.Array, y: jax.Array) -> jax.Array:
         kernel = self.first_layer.kernel[...]
         bias = self.first_layer.bias[...]
         pre_activation = x @ kernel[: self.dim_x] + (y @ kernel[self.dim_x :] + bias)
-        return self.head(self.activation(pre_activation))[..., 0]
+        output, _ = self.head(self.activation(pre_activation))
+        return output[..., 0]
 
 
 class BilinearCritic(nnx.Module):
@@ -217,7 +189,7 @@ class GaussianConditional(nnx.Module):
     Args:
       dim_x, dim_y: dimensions of ``x`` and ``y``.
       hidden_sizes: hidden widths of both MLPs.
-      activation: name in :data:`ACTIVATIONS` or a callable.
+      activation: name in :data:`infojax.models.ACTIVATIONS` or a callable.
       param_dtype: dtype of the weights.
       rngs: random streams (keyword-only).
 
@@ -238,12 +210,12 @@ class GaussianConditional(nnx.Module):
         _check_dim(dim_x, "dim_x")
         _check_dim(dim_y, "dim_y")
         options = dict(activation=activation, param_dtype=param_dtype, rngs=rngs)
-        self.mean = MLP(dim_x, hidden_sizes, dim_y, **options)
-        self.log_variance = MLP(dim_x, hidden_sizes, dim_y, **options)
+        self.mean = _mlp(dim_x, hidden_sizes, dim_y, **options)
+        self.log_variance = _mlp(dim_x, hidden_sizes, dim_y, **options)
 
     def __call__(self, x: jax.Array, y: jax.Array) -> jax.Array:
-        mean = self.mean(x)
-        log_variance = self.log_variance(x)
+        mean, _ = self.mean(x)
+        log_variance, _ = self.log_variance(x)
         squared = (y - mean) ** 2 * jnp.exp(-log_variance)
         log_two_pi = jnp.log(2 * jnp.asarray(math.pi, squared.dtype))
         return -0.5 * jnp.sum(squared + log_variance + log_two_pi, axis=-1)

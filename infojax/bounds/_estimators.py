@@ -68,9 +68,9 @@ def _make_estimator(bound: str):
         n = jnp.shape(x)[0]
         n_held_out = round(held_out_fraction * n)
         fit = fit_mutual_information(
+            key,
             x,
             y,
-            key=key,
             bound=bound,
             critic=critic,
             optimizer=default_optimizer(learning_rate),

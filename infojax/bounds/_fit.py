@@ -26,6 +26,7 @@ from jax.typing import ArrayLike
 from infojax._numerics import to_base
 from infojax._validation import as_samples
 from infojax._validation import check_base
+from infojax._validation import check_key
 from infojax._validation import check_same_length
 from infojax.bounds._bounds import BoundSpec
 from infojax.bounds._bounds import get_bound
@@ -142,9 +143,16 @@ class MutualInformationFit:
 
 
 def build_critic(
-    settings: FitSettings, dim_x: int, dim_y: int, dtype: Any, key: jax.Array
+    key: jax.Array, settings: FitSettings, dim_x: int, dim_y: int, dtype: Any
 ) -> nnx.Module:
-    """The critic of ``settings`` with weights of ``dtype``, initialised from ``key``."""
+    """The critic of ``settings`` with weights of ``dtype``, initialised from ``key``.
+
+    Args:
+      key: a PRNG key (jax.random.key) for the initial weights.
+      settings: the :class:`FitSettings` naming the critic and its options.
+      dim_x, dim_y: dimensions of ``x`` and ``y``.
+      dtype: floating dtype of the weights.
+    """
     critic_class = CRITICS[settings.critic]
     return critic_class(
         dim_x,
@@ -241,7 +249,7 @@ def _standardized(samples: jax.Array, n_train: int) -> jax.Array:
     return (samples - jnp.mean(train, axis=0)) / scale
 
 
-def _fit(x: jax.Array, y: jax.Array, key: jax.Array, settings: FitSettings) -> MutualInformationFit:
+def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> MutualInformationFit:
     spec: BoundSpec = get_bound(settings.bound)
     dtype = x.dtype
     split_key, init_key, batch_key = jax.random.split(key, 3)
@@ -251,7 +259,7 @@ def _fit(x: jax.Array, y: jax.Array, key: jax.Array, settings: FitSettings) -> M
     x_train, y_train = x[: settings.n_train], y[: settings.n_train]
     x_held, y_held = x[settings.n_train :], y[settings.n_train :]
 
-    critic = build_critic(settings, x.shape[1], y.shape[1], dtype, init_key)
+    critic = build_critic(init_key, settings, x.shape[1], y.shape[1], dtype)
     graphdef, params = nnx.split(critic)
     train_step = make_train_step(settings, graphdef)
     evaluate = make_held_out_evaluation(settings, graphdef)
@@ -358,27 +366,11 @@ def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
-def _as_key(key: Any) -> jax.Array:
-    if key is None:
-        raise TypeError("`key` is required: pass a jax.random.key(...).")
-    key = jnp.asarray(key) if not isinstance(key, jax.Array) else key
-    if jnp.issubdtype(key.dtype, jax.dtypes.prng_key):
-        if key.shape != ():
-            raise ValueError(f"`key` must be a single key, got shape {key.shape}.")
-        return key
-    if key.dtype == jnp.uint32 and key.shape == (2,):
-        return jax.random.wrap_key_data(key)
-    raise TypeError(
-        f"`key` must be a jax.random.key(...) or a uint32[2] raw key, got "
-        f"{key.dtype}{list(key.shape)}."
-    )
-
-
 def fit_mutual_information(
+    key: jax.Array,
     x: ArrayLike,
     y: ArrayLike,
     *,
-    key: jax.Array,
     bound: str = "infonce",
     critic: str | None = None,
     optimizer: optax.GradientTransformation | None = None,
@@ -420,9 +412,10 @@ def fit_mutual_information(
     are skipped and their curve entries are NaN).
 
     Args:
+      key: a PRNG key (jax.random.key) for the split, initialisation and batches (may
+        be vmapped).
       x: ``(n, dim_x)`` samples (1-D: one column); floating dtype sets the compute dtype.
       y: ``(n, dim_y)`` samples paired with ``x`` row by row.
-      key: PRNG key for the split, initialisation and batches (may be vmapped).
       bound: name in :data:`~infojax.bounds.BOUNDS` (``"infonce"``, ``"nwj"``, ``"dv"``,
         ``"mine"``, ``"js"``, ``"smile"``, ``"interpolated"``, ``"club"``).
       critic: name in :data:`~infojax.bounds.CRITICS`; None: ``"separable"``, or
@@ -458,7 +451,7 @@ def fit_mutual_information(
       >>> key_data, key_fit = jax.random.split(jax.random.key(0))
       >>> x = jax.random.normal(key_data, (2000, 5))
       >>> y = x + 0.5 * jax.random.normal(jax.random.key(1), (2000, 5))
-      >>> fit = fit_mutual_information(x, y, key=key_fit, bound="infonce", steps=500)
+      >>> fit = fit_mutual_information(key_fit, x, y, bound="infonce", steps=500)
       >>> fit.estimate  # doctest: +SKIP
 
     References:
@@ -485,7 +478,7 @@ def fit_mutual_information(
         base=base,
     )
     x, y = _samples(x, y)
-    return _fit_compiled(x, y, _as_key(key), settings)
+    return _fit_compiled(check_key(key), x, y, settings)
 
 
 def _samples(x: ArrayLike, y: ArrayLike) -> tuple[jax.Array, jax.Array]:

@@ -107,7 +107,9 @@ def gaussian_mutual_information(
             - \log\det S\right).
 
     This is exact in the limit for jointly Gaussian data and a lower bound on
-    :math:`I(X; Y)` for any distribution with the same covariance. With
+    :math:`I(X; Y)` for any distribution with the same covariance. For a known
+    covariance use the closed form
+    :func:`infojax.measures.gaussian_mutual_information_from_covariance`. With
     ``bias_correction`` each half log-determinant has its expected bias
     :math:`\tfrac12 \sum_{i=1}^{d} \psi((n - i) / 2) + \tfrac{d}{2}\log\frac{2}{n - 1}`
     under Gaussian sampling removed (Ince et al. 2017); the estimate can then be

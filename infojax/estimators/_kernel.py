@@ -32,7 +32,8 @@ from infojax.estimators._neighbours_blocks import check_block_size
 from infojax.estimators._neighbours_blocks import map_row_blocks
 from infojax.estimators._neighbours_blocks import take_rows
 
-BOUNDS = ("upper", "lower")
+# The two sides of the Kolchinsky-Tracey pairwise-distance bounds on a mixture entropy.
+_MIXTURE_ENTROPY_BOUNDS = ("upper", "lower")
 # Exponent scale of the pairwise term: KL divergence between two Gaussians of variance
 # s2 at squared distance D is D / (2 s2); the Bhattacharyya distance is D / (8 s2).
 _DIVERGENCE_SCALE = {"upper": 0.5, "lower": 0.125}
@@ -51,8 +52,8 @@ def _check_noise_variance(noise_variance) -> None:
 
 
 def _check_bound(bound: str) -> None:
-    if bound not in BOUNDS:
-        raise ValueError(f"`bound` must be one of {BOUNDS}, got {bound!r}.")
+    if bound not in _MIXTURE_ENTROPY_BOUNDS:
+        raise ValueError(f"`bound` must be one of {_MIXTURE_ENTROPY_BOUNDS}, got {bound!r}.")
 
 
 def _kde_block_size(block_size: int | None, n: int) -> int:

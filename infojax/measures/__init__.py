@@ -6,7 +6,7 @@ Gaussians. Nats unless ``base`` is given.
 
 from infojax.measures._gaussian import gaussian_entropy
 from infojax.measures._gaussian import gaussian_kl_divergence
-from infojax.measures._gaussian import gaussian_mutual_information
+from infojax.measures._gaussian import gaussian_mutual_information_from_covariance
 from infojax.measures._logits import cross_entropy_from_logits
 from infojax.measures._logits import entropy_from_logits
 from infojax.measures._logits import kl_divergence_from_logits
@@ -34,7 +34,7 @@ __all__ = [
     "entropy_from_logits",
     "gaussian_entropy",
     "gaussian_kl_divergence",
-    "gaussian_mutual_information",
+    "gaussian_mutual_information_from_covariance",
     "interaction_information",
     "joint_entropy",
     "js_divergence",

@@ -63,10 +63,10 @@ def gaussian_entropy(cov: ArrayLike, *, base: float | None = None) -> jax.Array:
     return to_base(value, base)
 
 
-def gaussian_mutual_information(
+def gaussian_mutual_information_from_covariance(
     cov: ArrayLike, *, dim_x: int, base: float | None = None
 ) -> jax.Array:
-    r"""Mutual information between the first ``dim_x`` coordinates and the rest.
+    r"""I(X; Y) of a Gaussian with covariance ``cov``, X its first ``dim_x`` coordinates.
 
     .. math::
         I(X; Y) = \tfrac12 \left(\log \det \Sigma_{XX} + \log \det \Sigma_{YY}
@@ -74,6 +74,9 @@ def gaussian_mutual_information(
 
     For one correlated pair per dimension this is
     :math:`-\tfrac12 \sum_i \log(1 - \rho_i^2)`.
+
+    This is the closed form for a known covariance; to estimate it from samples use
+    :func:`infojax.estimators.gaussian_mutual_information`.
 
     Args:
       cov: joint covariance of ``(X, Y)``, shape ``(..., d, d)``.

@@ -6,7 +6,9 @@ import itertools
 import math
 import numbers
 from collections.abc import Callable
+from collections.abc import Mapping
 from collections.abc import Sequence
+from types import MappingProxyType
 
 import jax
 import jax.numpy as jnp
@@ -22,16 +24,40 @@ def _gelu(x: jax.Array) -> jax.Array:
     return jax.nn.gelu(x, approximate=False)
 
 
-ACTIVATIONS: dict[str, Callable[[jax.Array], jax.Array]] = {
-    "tanh": jnp.tanh,
-    "relu": jax.nn.relu,
-    "linear": _linear,
-    "sigmoid": jax.nn.sigmoid,
-    "elu": jax.nn.elu,
-    "gelu": _gelu,
-    "softplus": jax.nn.softplus,
-}
-"""Hidden-layer nonlinearities by name. ``"gelu"`` is the exact ``x Phi(x)``."""
+ACTIVATIONS: Mapping[str, Callable[[jax.Array], jax.Array]] = MappingProxyType(
+    {
+        "tanh": jnp.tanh,
+        "relu": jax.nn.relu,
+        "linear": _linear,
+        "sigmoid": jax.nn.sigmoid,
+        "elu": jax.nn.elu,
+        "gelu": _gelu,
+        "softplus": jax.nn.softplus,
+        "silu": jax.nn.silu,
+        "leaky_relu": jax.nn.leaky_relu,
+    }
+)
+"""Hidden-layer nonlinearities by name, for every network and critic in infojax.
+
+``"gelu"`` is the exact ``x Phi(x)`` (pass ``jax.nn.gelu`` itself for its tanh
+approximation); ``"leaky_relu"`` has slope 0.01 below zero.
+"""
+
+
+def get_activation(activation: str | Callable[[jax.Array], jax.Array]) -> Callable:
+    """The nonlinearity ``activation``: a name in :data:`ACTIVATIONS`, or a callable as is.
+
+    Raises:
+        ValueError: if ``activation`` is neither a callable nor a known name.
+    """
+    if callable(activation):
+        return activation
+    try:
+        return ACTIVATIONS[activation]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"`activation` must be a callable or one of {sorted(ACTIVATIONS)}, got {activation!r}."
+        ) from None
 
 
 def _check_positive_int(value, name: str) -> int:
@@ -62,10 +88,12 @@ class MLP(nnx.Module):
     noisy channel whose mutual information with the input is finite and well defined
     (Goldfeld et al., 2019).
 
-    Weights are drawn from a normal distribution with standard deviation
+    By default weights are drawn from a normal distribution with standard deviation
     :math:`1/\sqrt{\text{fan\_in}}` truncated at two standard deviations, as
     ``tf.truncated_normal`` in the reference code (the truncation leaves a standard
-    deviation of :math:`0.880/\sqrt{\text{fan\_in}}`); biases start at zero.
+    deviation of :math:`0.880/\sqrt{\text{fan\_in}}`); ``kernel_init`` replaces
+    that (the critics of :mod:`infojax.bounds` use ``nnx.initializers.lecun_normal()``,
+    the default of ``nnx.Linear``). Biases start at zero.
 
     The module holds only parameters, so it works with ``nnx.split`` / ``nnx.merge``,
     under ``jax.jit``, and as a stack of models (one per seed) built with
@@ -76,9 +104,12 @@ class MLP(nnx.Module):
         in_features: size of the input.
         widths: sizes of the hidden layers, in order (may be empty).
         out_features: number of logits (classes).
-        activation: name of the hidden nonlinearity, a key of :data:`ACTIVATIONS`.
+        activation: the hidden nonlinearity: a key of :data:`ACTIVATIONS` or a
+            callable.
         noise_std: standard deviation :math:`s \ge 0` of the additive Gaussian noise
             on every hidden activation (0: no noise).
+        kernel_init: initializer ``(key, shape, dtype) -> array`` of every weight
+            matrix; None: the truncated normal above.
         param_dtype: dtype of the parameters (float32 by default).
         rngs: ``nnx.Rngs`` for the initial parameters (its ``params`` stream).
 
@@ -104,8 +135,9 @@ class MLP(nnx.Module):
         widths: Sequence[int],
         out_features: int,
         *,
-        activation: str = "tanh",
+        activation: str | Callable[[jax.Array], jax.Array] = "tanh",
         noise_std: float = 0.0,
+        kernel_init: nnx.Initializer | None = None,
         param_dtype=jnp.float32,
         rngs: nnx.Rngs,
     ):
@@ -114,8 +146,7 @@ class MLP(nnx.Module):
         if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
             raise TypeError(f"`widths` must be a sequence of ints, got {widths!r}.")
         widths = tuple(_check_positive_int(width, "widths") for width in widths)
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"Unknown `activation` {activation!r}; known: {sorted(ACTIVATIONS)}.")
+        get_activation(activation)
         if not (isinstance(noise_std, numbers.Real) and 0.0 <= noise_std < math.inf):
             raise ValueError(f"`noise_std` must be a finite number >= 0, got {noise_std!r}.")
         if not jnp.issubdtype(param_dtype, jnp.floating):
@@ -131,7 +162,7 @@ class MLP(nnx.Module):
             return nnx.Linear(
                 fan_in,
                 fan_out,
-                kernel_init=_fan_in_truncated_normal(fan_in),
+                kernel_init=kernel_init or _fan_in_truncated_normal(fan_in),
                 bias_init=nnx.initializers.zeros,
                 param_dtype=param_dtype,
                 rngs=rngs,
@@ -149,8 +180,9 @@ class MLP(nnx.Module):
 
         Args:
             x: inputs of shape ``(..., in_features)`` (one example or a batch).
-            noise_key: key for the hidden-layer noise; ``None`` gives the noiseless
-                network even when ``noise_std > 0``. Pass a fresh key on every call.
+            noise_key: a PRNG key (jax.random.key) for the hidden-layer noise;
+                ``None`` gives the noiseless network even when ``noise_std > 0``. Pass a
+                fresh key on every call.
 
         Returns:
             ``(logits, hidden)``: logits of shape ``(..., out_features)``, and a tuple
@@ -160,7 +192,7 @@ class MLP(nnx.Module):
         Raises:
             ValueError: if the last axis of ``x`` is not ``in_features`` long.
         """
-        nonlinearity = ACTIVATIONS[self.activation]
+        nonlinearity = get_activation(self.activation)
         noisy = noise_key is not None and self.noise_std > 0 and len(self.widths) > 0
         layer_keys = jax.random.split(noise_key, len(self.widths)) if noisy else None
         activation = jnp.asarray(x)

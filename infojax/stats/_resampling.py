@@ -170,11 +170,11 @@ _bootstrap = _compiled(_bootstrap_core, (6, 7, 8, 9))
 
 
 def permutation_test(
+    key: jax.Array,
     estimator: Estimator,
     x: ArrayLike,
     y: ArrayLike,
     *,
-    key: jax.Array,
     n_permutations: int = 1000,
     batch_size: int | None = None,
 ) -> PermutationTestResult:
@@ -196,10 +196,10 @@ def permutation_test(
     sample); under a caller's ``jax.jit`` or ``jax.vmap`` they are skipped.
 
     Args:
+      key: a PRNG key (jax.random.key) for the permutations.
       estimator: function ``(x, y) -> scalar`` traceable by ``jax.vmap``.
       x: samples, shape ``(n,)`` or ``(n, d_x)``.
       y: samples, shape ``(n,)`` or ``(n, d_y)``; its rows are permuted.
-      key: PRNG key for the permutations.
       n_permutations: number of shuffles ``m`` (static under ``jit``).
       batch_size: if given, the shuffles are evaluated ``batch_size`` at a time with
         ``jax.lax.map`` instead of in one ``vmap``, to bound memory (static).
@@ -209,7 +209,7 @@ def permutation_test(
       estimator's units and dtype.
 
     Example:
-      >>> result = permutation_test(estimator, x, y, key=jax.random.key(0))
+      >>> result = permutation_test(jax.random.key(0), estimator, x, y)
       >>> float(result.p_value)  # doctest: +SKIP
 
     References:
@@ -225,11 +225,11 @@ def permutation_test(
 
 
 def shuffle_corrected_estimate(
+    key: jax.Array,
     estimator: Estimator,
     x: ArrayLike,
     y: ArrayLike,
     *,
-    key: jax.Array,
     n_permutations: int = 100,
     batch_size: int | None = None,
 ) -> jax.Array:
@@ -246,10 +246,10 @@ def shuffle_corrected_estimate(
     most estimators differs from the independent one, so the correction can overshoot.
 
     Args:
+      key: a PRNG key (jax.random.key) for the permutations.
       estimator: function ``(x, y) -> scalar`` traceable by ``jax.vmap``.
       x: samples, shape ``(n,)`` or ``(n, d_x)``.
       y: samples, shape ``(n,)`` or ``(n, d_y)``.
-      key: PRNG key for the permutations.
       n_permutations: number of shuffles ``m`` (static under ``jit``).
       batch_size: evaluate the shuffles this many at a time (static); None: all at once.
 
@@ -262,17 +262,17 @@ def shuffle_corrected_estimate(
       https://doi.org/10.1152/jn.00559.2007
     """
     result = permutation_test(
-        estimator, x, y, key=key, n_permutations=n_permutations, batch_size=batch_size
+        key, estimator, x, y, n_permutations=n_permutations, batch_size=batch_size
     )
     return result.estimate - jnp.mean(result.null_samples)
 
 
 def bootstrap_ci(
+    key: jax.Array,
     estimator: Estimator,
     x: ArrayLike,
     y: ArrayLike,
     *,
-    key: jax.Array,
     n_resamples: int = 1000,
     confidence: float = 0.95,
     shuffle_corrected: bool = False,
@@ -306,10 +306,10 @@ def bootstrap_ci(
     a constant, so the standard error is unchanged.
 
     Args:
+      key: a PRNG key (jax.random.key) for the resamples (and the shuffles).
       estimator: function ``(x, y) -> scalar`` traceable by ``jax.vmap``.
       x: samples, shape ``(n,)`` or ``(n, d_x)``.
       y: samples, shape ``(n,)`` or ``(n, d_y)``; rows are resampled jointly with ``x``.
-      key: PRNG key for the resamples (and the shuffles).
       n_resamples: number of bootstrap resamples ``B`` (static under ``jit``).
       confidence: coverage of the interval, in (0, 1).
       shuffle_corrected: subtract the mean of the permutation null.

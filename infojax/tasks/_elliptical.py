@@ -88,7 +88,7 @@ def _logdet(matrix: np.ndarray) -> float:
     return float(np.linalg.slogdet(matrix)[1])
 
 
-def _gaussian_mutual_information(cov: np.ndarray, dim_x: int) -> float:
+def _gaussian_mutual_information_from_covariance(cov: np.ndarray, dim_x: int) -> float:
     return 0.5 * (_logdet(cov[:dim_x, :dim_x]) + _logdet(cov[dim_x:, dim_x:]) - _logdet(cov))
 
 
@@ -167,7 +167,7 @@ def normal_task(cov: ArrayLike, *, dim_x: int, name: str | None = None) -> Task:
         family="normal",
         dim_x=dim_x,
         dim_y=dim_y,
-        mutual_information=_gaussian_mutual_information(cov, dim_x),
+        mutual_information=_gaussian_mutual_information_from_covariance(cov, dim_x),
         sampler=sampler,
         log_density=log_density,
         tails="light",
@@ -354,7 +354,7 @@ def student_t_task(
         family="student_t",
         dim_x=dim_x,
         dim_y=dim_y,
-        mutual_information=_gaussian_mutual_information(dispersion, dim_x)
+        mutual_information=_gaussian_mutual_information_from_covariance(dispersion, dim_x)
         + student_t_correction(dof, dim_x, dim_y),
         sampler=sampler,
         log_density=log_density,

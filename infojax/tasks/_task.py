@@ -74,7 +74,7 @@ class Task:
         vmap it over keys.
 
         Args:
-          key: PRNG key.
+          key: a PRNG key (jax.random.key).
           n: number of pairs (static).
           dtype: float dtype of the continuous samples; None: JAX's default float
             (float64 when x64 is enabled). A discrete ``x`` is JAX's default int.
