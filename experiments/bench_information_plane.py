@@ -20,7 +20,6 @@ all-seeds run on one CPU device.
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,12 +29,9 @@ from absl import flags
 from absl import logging
 from ml_collections import config_flags
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
-
 _CONFIG = config_flags.DEFINE_config_file(
-    "config", default=str(PROJECT_ROOT / "configs" / "information_plane" / "tanh.py")
+    "config",
+    default=str(Path(__file__).resolve().parent.parent / "configs/information_plane/tanh.py"),
 )
 _QUICK = flags.DEFINE_bool("quick", False, "Time a short run instead of the full config.")
 _QUICK_EPOCHS = flags.DEFINE_integer("quick_epochs", 200, "Epochs of the --quick run.")
@@ -50,10 +46,10 @@ _WORKDIR = flags.DEFINE_string(
 
 
 def _timed_run(config, workdir: Path, **options) -> float:
-    from infojax.io import run
+    from infojax.runs import information_plane
 
     started = time.perf_counter()
-    run(config, workdir, **options)
+    information_plane.run(config, workdir, **options)
     return time.perf_counter() - started
 
 

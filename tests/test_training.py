@@ -20,7 +20,7 @@ from infojax.training import shuffled_indices
 from infojax.training._trainer import _keyed_permutation
 
 
-def cross_entropy(model, x, y, key):
+def cross_entropy(key, model, x, y):
     logits, _ = model(x, noise_key=key)
     return optax.softmax_cross_entropy_with_integer_labels(logits, y)
 
@@ -166,7 +166,7 @@ def test_any_loss_function_trains():
     # gradient of that mean, computed here with jax.grad on the merged model.
     x, y = _data(n=12, dtype=np.float64)
 
-    def squared_error(model, x, y, key):
+    def squared_error(key, model, x, y):
         del key
         logits, _ = model(x)
         return (logits[:, 1] - logits[:, 0] - (2.0 * y - 1.0)) ** 2
@@ -176,7 +176,7 @@ def test_any_loss_function_trains():
 
     def mean_loss(params):
         model = nnx.merge(trainer.graphdef, params, state.rest)
-        return squared_error(model, x, y, None).mean()
+        return squared_error(None, model, x, y).mean()
 
     expected = jax.tree.map(
         lambda p, g: p - 0.1 * g, state.params, jax.grad(mean_loss)(state.params)

@@ -60,13 +60,14 @@ def _keyed_permutation(key: jax.Array, n: int, *, index_bits: int) -> jax.Array:
     return order
 
 
-LossFn = Callable[[nnx.Module, jax.Array, jax.Array, jax.Array], jax.Array]
-"""``loss_fn(model, x, y, key) -> losses``: one loss per example of a minibatch.
+LossFn = Callable[[jax.Array, nnx.Module, jax.Array, jax.Array], jax.Array]
+"""``loss_fn(key, model, x, y) -> losses``: one loss per example of a minibatch.
 
-``model`` is the network being trained (merged from its parameters inside the
-gradient), ``x`` and ``y`` a minibatch (leading axis ``batch``), ``key`` a fresh PRNG
-key for anything the model or loss draws (noise layers, stochastic encoders).
-Returns shape ``(batch,)``; the trainer averages over the real examples.
+``key`` is a fresh PRNG key for anything the model or loss draws (noise layers,
+stochastic encoders), first as in every infojax function that draws; ``model`` is
+the network being trained (merged from its parameters inside the gradient); ``x`` and
+``y`` are a minibatch (leading axis ``batch``). Returns shape ``(batch,)``; the
+trainer averages over the real examples.
 """
 
 
@@ -99,7 +100,7 @@ class Trainer:
       model_factory: ``rngs -> nnx.Module``.
       optimizer: the Optax transformation.
       batch_size: minibatch size (static).
-      loss_fn: ``(model, x, y, key) -> per-example losses`` (:data:`LossFn`), e.g. the
+      loss_fn: ``(key, model, x, y) -> per-example losses`` (:data:`LossFn`), e.g. the
         softmax cross-entropy of a classifier's logits.
       graphdef: the model's graph definition (filled in by :meth:`create`).
     """
@@ -173,7 +174,7 @@ class Trainer:
 
         def batch_loss(params, rest, batch_x, batch_y, batch_weights, batch_key):
             model = nnx.merge(self.graphdef, params, rest)
-            losses = self.loss_fn(model, batch_x, batch_y, batch_key)
+            losses = self.loss_fn(batch_key, model, batch_x, batch_y)
             return jnp.sum(batch_weights * losses) / jnp.sum(batch_weights)
 
         def step(carry, batch):

@@ -125,7 +125,7 @@ class _Plan:
     mesh: jax.sharding.Mesh
 
 
-def classifier_loss(model: nnx.Module, x: jax.Array, y: jax.Array, key: jax.Array) -> jax.Array:
+def classifier_loss(key: jax.Array, model: nnx.Module, x: jax.Array, y: jax.Array) -> jax.Array:
     """Softmax cross-entropy (nats) of a classifier's logits, one value per example.
 
     ``model(x, noise_key=key)`` returns ``(logits, hidden)`` as
