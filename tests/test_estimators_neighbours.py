@@ -264,9 +264,10 @@ def test_jitter_on_dependent_integers_sees_the_dependence():
     p_same = 0.8 + 0.2 / 5
     truth = np.log(5) + p_same * np.log(p_same) + (1 - p_same) * np.log((1 - p_same) / 4)
     estimate = float(ksg_mutual_information(x, y, jitter=1e-10, key=jax.random.key(1)))
-    # The jittered atoms are a product of within-atom noises: KSG is consistent for the
-    # jittered pair, whose MI equals the discrete MI; 0.05 is about 3 standard errors.
-    assert abs(estimate - truth) < 0.05, (estimate, truth)
+    # The jittered pair has the MI of the discrete pair. Over 8 other seeds of data and
+    # noise the error was -0.013 +- 0.027 nats (range -0.044 to +0.053); 0.08 is 3
+    # standard deviations. This seed gives -0.029 (0.919 against 0.948).
+    assert abs(estimate - truth) < 0.08, (estimate, truth)
 
 
 def test_jitter_adds_column_scaled_noise_from_the_key():
