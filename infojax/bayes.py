@@ -94,11 +94,24 @@ def _safe_log(x: jax.Array) -> jax.Array:
 
 
 def _check_evidence(log_joint: jax.Array, name: str) -> None:
-    """Raises if a concrete ``log p(h) + log p(d | h)`` is ``-inf`` for every ``h``."""
-    if is_concrete(log_joint) and np.isneginf(np.asarray(log_joint)).all(axis=-1).any():
-        raise ValueError(
-            f"The evidence is zero: `{name}` is zero for every hypothesis with prior mass."
-        )
+    """Raises if a concrete ``log p(h) + log p(d | h)`` is ``-inf`` for every ``h``.
+
+    ``name`` is the likelihood argument: ``"likelihood"`` (probabilities, zero where
+    impossible), ``"log_likelihood"`` or ``"log_likelihoods"`` (logs, ``-inf`` there).
+    """
+    if not (is_concrete(log_joint) and np.isneginf(np.asarray(log_joint)).all(axis=-1).any()):
+        return
+    if name == "likelihood":
+        cause = "`likelihood` is zero"
+    elif name == "log_likelihoods":
+        cause = "the sum of `log_likelihoods` over the observations is -inf"
+    else:
+        cause = f"`{name}` is -inf"
+    raise ValueError(
+        f"The evidence p(d) is zero (log evidence -inf): {cause} for every hypothesis "
+        "with prior mass, so the data are impossible under all of them and the posterior "
+        "is undefined."
+    )
 
 
 def _log_posterior(log_prior: jax.Array, log_likelihood: jax.Array, name: str) -> jax.Array:

@@ -11,6 +11,16 @@ def _max_norm_distances(a):
     return d
 
 
+def _side_distances(a, metric):
+    """Pairwise distances within one side (max-norm or Euclidean), inf on the diagonal."""
+    if metric == "chebyshev":
+        return _max_norm_distances(a)
+    a = np.asarray(a, np.float64).reshape(len(a), -1)
+    d = np.sqrt(((a[:, None, :] - a[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    return d
+
+
 def _kth_sorted(d, k):
     return np.sort(d, axis=1)[:, k - 1]
 
@@ -30,9 +40,10 @@ def kl_entropy_reference(x, k, metric="chebyshev"):
     return _digamma(n) - _digamma(k) + log_volume + d * np.mean(np.log(eps))
 
 
-def ksg_reference(x, y, k, variant=1):
-    """KSG mutual information (Kraskov et al. 2004, algorithms 1 and 2) in nats."""
-    dx, dy = _max_norm_distances(x), _max_norm_distances(y)
+def ksg_reference(x, y, k, variant=1, metric="chebyshev"):
+    """KSG mutual information (Kraskov et al. 2004, algorithms 1 and 2) in nats; the
+    joint distance is the larger of the within-side distances in ``metric``."""
+    dx, dy = _side_distances(x, metric), _side_distances(y, metric)
     n = len(dx)
     joint = np.maximum(dx, dy)
     order = np.argsort(joint, axis=1, kind="stable")[:, :k]
@@ -48,9 +59,10 @@ def ksg_reference(x, y, k, variant=1):
     return _digamma(k) - 1.0 / k + _digamma(n) - np.mean(_digamma(nx) + _digamma(ny))
 
 
-def ksg_cmi_reference(x, y, z, k):
-    """Frenzel-Pompe conditional mutual information in nats."""
-    dx, dy, dz = _max_norm_distances(x), _max_norm_distances(y), _max_norm_distances(z)
+def ksg_cmi_reference(x, y, z, k, metric="chebyshev"):
+    """Frenzel-Pompe conditional mutual information in nats; joint distances are the
+    largest of the within-side distances in ``metric``."""
+    dx, dy, dz = (_side_distances(a, metric) for a in (x, y, z))
     eps = _kth_sorted(np.maximum(np.maximum(dx, dy), dz), k)[:, None]
     nxz = (np.maximum(dx, dz) < eps).sum(1)
     nyz = (np.maximum(dy, dz) < eps).sum(1)
@@ -494,6 +506,28 @@ def binned_mutual_information_reference(t, labels, **binning):
         plugin_entropy_of_rows_reference(bins)
         + plugin_entropy_of_rows_reference(labels)
         - plugin_entropy_of_rows_reference(np.concatenate([bins, labels], axis=1))
+    )
+
+
+def histogram_mutual_information_reference(x, y, n_bins, equal_mass=False):
+    """Plug-in MI (nats) of np.histogramdd counts, each column binned on its own range
+    (or between its quantiles); marginals by summing the joint histogram."""
+    x = np.asarray(x, np.float64).reshape(len(x), -1)
+    y = np.asarray(y, np.float64).reshape(len(y), -1)
+    joint = np.concatenate([x, y], axis=1)
+    edges = []
+    for column in joint.T:
+        if equal_mass:
+            inner = np.quantile(column, np.linspace(0, 1, n_bins + 1)[1:-1])
+            edges.append(np.concatenate([[column.min()], inner, [column.max()]]))
+        else:
+            edges.append(np.linspace(column.min(), column.max(), n_bins + 1))
+    counts, _ = np.histogramdd(joint, bins=edges)
+    counts = counts.reshape(n_bins ** x.shape[1], n_bins ** y.shape[1])
+    return (
+        scipy.stats.entropy(counts.sum(axis=1))
+        + scipy.stats.entropy(counts.sum(axis=0))
+        - scipy.stats.entropy(counts.ravel())
     )
 
 

@@ -222,3 +222,34 @@ def test_registry_entries_bind_to_the_right_method():
     assert get_estimator("nsb").quantity == "mutual_information"
     assert get_estimator("nsb_entropy").quantity == "entropy"
     assert get_estimator("nsb_cmi").quantity == "conditional_mutual_information"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_more_symbols_than_n_symbols_raise_for_every_method(method):
+    # The example: symbols 0..3 with n_symbols=2 gave 1.384 nats (> log 2) with
+    # the plug-in method, which ignored n_symbols.
+    s = np.arange(48) % 4
+    with pytest.raises(ValueError, match=r"alphabet of 2 symbols for `x`, but 4 distinct"):
+        discrete_mutual_information(s, s, method=method, n_symbols=2)
+    with pytest.raises(ValueError, match=r"alphabet of 2 symbols for `y`, but 4 distinct"):
+        discrete_mutual_information(s % 2, s, method=method, n_symbols=(2, 2))
+    with pytest.raises(ValueError, match=r"alphabet of 3 symbols for `samples`, but 4"):
+        discrete_entropy(s, method=method, n_symbols=3)
+    with pytest.raises(ValueError, match=r"alphabet of 2 symbols for `z`, but 4 distinct"):
+        discrete_conditional_mutual_information(s % 2, s % 2, s, method=method, n_symbols=2)
+    # Multi-column rows are one symbol each: 4 distinct rows of 2 binary columns.
+    pairs = np.stack([s % 2, s // 2], axis=1)
+    with pytest.raises(ValueError, match=r"alphabet of 3 symbols for `x`, but 4 distinct"):
+        discrete_mutual_information(pairs, s % 2, method=method, n_symbols=(3, 2))
+    # Enough symbols: accepted, and the plug-in value does not depend on n_symbols.
+    value = discrete_mutual_information(s, s, method=method, n_symbols=4)
+    assert np.isfinite(float(value))
+    if method == "plugin":
+        np.testing.assert_allclose(value, np.log(4), rtol=1e-12)
+
+
+def test_n_symbols_is_unchecked_under_jit():
+    # Documented: the check needs concrete values.
+    s = np.arange(48) % 4
+    jitted = jax.jit(functools.partial(discrete_mutual_information, n_symbols=2))
+    np.testing.assert_allclose(jitted(s, s), np.log(4), rtol=1e-12)

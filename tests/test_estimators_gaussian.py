@@ -149,3 +149,81 @@ def test_registry_entries():
     copula = get_estimator("gaussian_copula")
     assert copula.fn is gaussian_copula_mutual_information
     assert copula.bind().keywords == {"bias_correction": True, "base": None}
+
+
+# --- degenerate inputs ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scale", "dtype"),
+    [(1e30, np.float32), (1e-30, np.float32), (1e200, np.float64), (1e-200, np.float64)],
+)
+def test_any_scale_gives_the_unscaled_estimate(scale, dtype):
+    # The issue: values scaled by 1e30 gave NaN (their squares overflow float32). The
+    # estimate is invariant under scaling a column; the columns are rescaled first.
+    x, y = correlated_gaussians(seed=7, n=300, dim=2, rho=0.6)
+    expected = reference.gaussian_mi_reference(x, y)
+    scaled_x, scaled_y = (scale * x).astype(dtype), (scale * y).astype(dtype)
+    # float32: the covariance of 300 rounded samples, relative error ~1e-6 per entry.
+    rtol = 1e-4 if dtype == np.float32 else 1e-10
+    for bias_correction in (False, True):
+        got = gaussian_mutual_information(scaled_x, scaled_y, bias_correction=bias_correction)
+        want = reference.gaussian_mi_reference(x, y, bias_correction=bias_correction)
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=rtol)
+    np.testing.assert_allclose(gaussian_mutual_information(scaled_x, scaled_y), expected, rtol=rtol)
+    np.testing.assert_allclose(
+        gaussian_copula_mutual_information(scaled_x, scaled_y),
+        gaussian_copula_mutual_information(x, y),
+        rtol=rtol,
+    )
+
+
+def test_linearly_dependent_samples_raise():
+    x, _ = correlated_gaussians(seed=8, n=100, dim=2, rho=0.0)
+    noise = np.random.default_rng(8).normal(size=(100, 1))
+    # y = x and y an affine function of x: the Gaussian MI is infinite (it was NaN).
+    for y in (x, 2 * x[:, :1] - 3):
+        with pytest.raises(ValueError, match=r"`x` and `y` are linearly dependent.*infinite"):
+            gaussian_mutual_information(x, y)
+    # A redundant column inside one argument.
+    with pytest.raises(ValueError, match="`x` has linearly dependent columns"):
+        gaussian_mutual_information(np.c_[x, x[:, 0] - x[:, 1]], noise)
+    with pytest.raises(ValueError, match="`y` has linearly dependent columns"):
+        gaussian_mutual_information(noise, np.c_[x, 3 * x[:, 1]])
+    # The copula: a monotone map gives identical normal scores.
+    with pytest.raises(ValueError, match=r"ranks of `x` and `y` are linearly.*monotone"):
+        gaussian_copula_mutual_information(x[:, 0], np.exp(x[:, 0]))
+    # Nearly but not exactly dependent: a large finite value, as it should be.
+    close = x[:, :1] + 1e-6 * noise
+    assert 10 < float(gaussian_mutual_information(x[:, :1], close)) < 20
+
+
+def test_singular_covariance_under_jit_is_not_checked():
+    # Documented: the check needs concrete values; under jit y = x gives NaN (a failed
+    # Cholesky factorisation) or a large finite value.
+    x, _ = correlated_gaussians(seed=9, n=100, dim=2, rho=0.0)
+    value = float(jax.jit(gaussian_mutual_information)(x, x))
+    assert np.isnan(value) or value > 10
+
+
+def test_copula_at_the_smallest_sample_size_is_finite_or_a_clear_error():
+    # The issue: n = 3 gave NaN. With 3 samples two columns have perfectly (anti-)
+    # correlated ranks with probability 1/3 (an infinite copula MI): a ValueError; any
+    # other ranking gives a finite value (the bias correction is large at n = 3).
+    outcomes = []
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        try:
+            value = float(
+                gaussian_copula_mutual_information(rng.normal(size=3), rng.normal(size=3))
+            )
+        except ValueError as error:
+            assert "linearly dependent" in str(error)
+            outcomes.append("error")
+        else:
+            assert np.isfinite(value)
+            outcomes.append("value")
+    assert set(outcomes) == {"error", "value"}
+    with pytest.raises(ValueError, match="more samples than d_x \\+ d_y = 2"):
+        gaussian_copula_mutual_information(np.arange(2.0), np.arange(2.0))

@@ -151,6 +151,44 @@ def test_kde_registry_and_bad_input():
         kde_label_information(t, labels[:, None], noise_variance=0.1)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("scale", [1e-10, 1.0, 1e10, 1e19])
+@pytest.mark.parametrize("bound", ["upper", "lower"])
+def test_kde_at_any_scale_matches_reference(dtype, scale, bound):
+    # The issue: tanh activations scaled by 1e10 gave inf and by 1e19 a wrong 1.50. The
+    # reference takes every distance from differences in float64 (the float32 points
+    # rounded once, then exact). At 1e10 and 1e19 all other components are far away
+    # and the entropy is log n + (d/2) log(2 pi e s2) = 6.91 nats here; at 1e-10 all
+    # centres coincide and it is the noise entropy, 0.52 nats.
+    t, labels = layer(8, n=150, d=3)
+    t = (scale * t).astype(dtype)
+    t64 = t.astype(np.float64)
+    expected = reference.kde_entropy_reference(t64, 0.1, bound)
+    got = kde_entropy(t, noise_variance=0.1, bound=bound)
+    assert got.dtype == dtype
+    # float32: distances rounded to 6e-8 relative, over a noise variance of 0.1.
+    rtol = 1e-5 if dtype == np.float32 else RTOL
+    np.testing.assert_allclose(got, expected, rtol=rtol)
+    if scale >= 1e10:
+        noise_entropy = 1.5 * np.log(2 * np.pi * np.e * 0.1)
+        np.testing.assert_allclose(got, np.log(150) + noise_entropy, rtol=rtol)
+    plane = kde_information_plane(t, labels, noise_variance=0.1, bound=bound)
+    expected_label = reference.kde_label_information_reference(t64, labels, 0.1, bound)
+    np.testing.assert_allclose(plane[1], expected_label, rtol=rtol, atol=1e-6)
+
+
+def test_kde_too_large_for_the_fast_path_under_jit_is_nan():
+    # Documented: under jit the exact path cannot be chosen, and activations too large
+    # for the matrix-product exponents give NaN instead of a wrong number; moderate
+    # activations keep the fast path and its value.
+    t, labels = layer(9, n=80)
+    jitted = jax.jit(lambda t: kde_entropy(t, noise_variance=0.1))
+    np.testing.assert_allclose(jitted(t), kde_entropy(t, noise_variance=0.1), rtol=RTOL)
+    assert np.isnan(float(jitted(1e10 * t)))
+    plane = jax.jit(lambda t: kde_information_plane(t, labels, noise_variance=0.1))(1e10 * t)
+    assert np.all(np.isnan(np.asarray(plane)))
+
+
 # --- matrix-based Renyi ---------------------------------------------------------
 
 

@@ -373,25 +373,66 @@ def with_repeated_rows(samples, n_distinct=16):
     return tuple(jnp.repeat(a[:n_distinct], repeats, axis=0) for a in samples)
 
 
-# Documented: at least k copies of a point give a k-th neighbour distance of 0, so the
-# Kozachenko-Leonenko entropy is -inf.
-TIES_MINUS_INFINITY = ["kl_entropy"]
+# Documented: the nearest-neighbour estimators of continuous densities reject ties on
+# concrete inputs (a row with more than k copies, or more than 1% of rows tied) and
+# offer ``jitter``; under jit the check cannot run.
+TIES_RAISE = [spec.name for spec in SPECS if "jitter" in spec.defaults]
 
 
-@pytest.mark.parametrize("spec", params(map(get_estimator, TIES_MINUS_INFINITY)))
-def test_ties_give_minus_infinity(spec):
-    value = call(spec, with_repeated_rows(make_samples(spec, 0)))
-    assert float(value) == -np.inf
+def test_tie_checking_estimators():
+    assert sorted(TIES_RAISE) == ["kl_entropy", "ksg", "ksg2", "ksg_cmi"]
+
+
+@pytest.mark.parametrize("spec", params(map(get_estimator, TIES_RAISE)))
+def test_ties_raise_naming_the_argument(spec):
+    samples = make_samples(spec, 0)
+    tied = with_repeated_rows(samples)
+    with pytest.raises(ValueError, match=r"`x` has tied samples: 96 of its 96 rows.*`jitter="):
+        call(spec, tied)
+    # Each argument is checked on its own.
+    for position, name in enumerate(sample_names(spec)):
+        repeated = jnp.repeat(samples[position][:16], N_SAMPLES // 16, axis=0)
+        with pytest.raises(ValueError, match=names_argument(name)):
+            call(spec, replace(samples, position, repeated))
+
+
+@pytest.mark.parametrize("spec", params(map(get_estimator, TIES_RAISE)))
+def test_integer_samples_raise_type_error(spec):
+    samples = make_samples(spec, 0)
+    for position, name in enumerate(sample_names(spec)):
+        as_int = jnp.round(10 * samples[position]).astype(jnp.int32)
+        with pytest.raises(TypeError, match=names_argument(name)):
+            call(spec, replace(samples, position, as_int))
+
+
+@pytest.mark.parametrize("spec", params(map(get_estimator, TIES_RAISE)))
+def test_jitter_makes_ties_finite_under_jit_and_vmap(spec):
+    key = jax.random.key(7)
+    tied = with_repeated_rows(make_samples(spec, 0))
+    fn = spec.bind(jitter=1e-10)
+    eager = fn(*tied, key=key)
+    assert np.isfinite(float(eager))
+    jitted = jax.jit(lambda *a: fn(*a[:-1], key=a[-1]))(*tied, key)
+    np.testing.assert_allclose(jitted, eager, rtol=TRANSFORM_RTOL)
+    stacked = tuple(jnp.stack([a, a]) for a in tied)
+    keys = jnp.stack([key, jax.random.key(8)])
+    batched = jax.vmap(lambda *a: fn(*a[:-1], key=a[-1]))(*stacked, keys)
+    np.testing.assert_allclose(batched[0], eager, rtol=TRANSFORM_RTOL)
+    assert np.all(np.isfinite(batched))
+
+
+def test_kl_entropy_ties_under_jit_give_minus_infinity():
+    # Documented: unchecked under jit, where k or more copies give a zero distance.
+    spec = get_estimator("kl_entropy")
+    tied = with_repeated_rows(make_samples(spec, 0))
+    assert float(jax.jit(spec.bind())(*tied)) == -np.inf
 
 
 @pytest.mark.parametrize(
     "spec",
-    params([spec for spec in SPECS if spec.name not in TIES_MINUS_INFINITY], slow=SLOW_NEURAL),
+    params([spec for spec in SPECS if spec.name not in TIES_RAISE], slow=SLOW_NEURAL),
 )
 def test_ties_give_finite_value(spec):
-    # Finite for every other estimator. For ksg, ksg2 and ksg_cmi the docstrings only
-    # say the counts "degenerate" with ties (a finite but meaningless value, e.g. 6.6
-    # nats here) and point to mixed_ksg or jitter.
     value = call(spec, with_repeated_rows(make_samples(spec, 0)))
     assert np.isfinite(float(value))
 

@@ -12,6 +12,7 @@ from infojax._registry import list_estimators
 from infojax.estimators._binning import binned_entropy
 from infojax.estimators._binning import binned_information_plane
 from infojax.estimators._binning import binned_mutual_information
+from infojax.estimators._binning import histogram_mutual_information
 from infojax.estimators._discrete import discrete_conditional_mutual_information
 from infojax.estimators._discrete import discrete_entropy
 from infojax.estimators._discrete import discrete_mutual_information
@@ -41,6 +42,7 @@ __all__ = [
     "gaussian_copula_mutual_information",
     "gaussian_mutual_information",
     "get_estimator",
+    "histogram_mutual_information",
     "hsic",
     "kde_entropy",
     "kde_information_plane",

@@ -3,11 +3,14 @@
 Each column of ``t`` is cut into bins; the row of bin indices is one discrete symbol,
 and entropies are plug-in entropies of those symbols. This is the estimator of
 Shwartz-Ziv & Tishby (2017) and Saxe et al. (2018) for hidden-layer activations.
+:func:`histogram_mutual_information` bins both sides of a pair of continuous
+variables, each column on its own range.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import jax
 import jax.numpy as jnp
@@ -328,6 +331,97 @@ def binned_information_plane(
     return to_base(entropy, base), to_base(information, base)
 
 
+def default_histogram_bins(n: int, joint_dim: int) -> int:
+    """Bins per column: ``max(2, floor((n / 5) ** (1 / joint_dim)))``, i.e. about five
+    samples per joint cell on average (sqrt(n / 5) for two scalars, the rule of
+    Cellucci, Albano & Rapp 2005)."""
+    return max(2, math.floor((n / 5) ** (1 / joint_dim)))
+
+
+@functools.partial(jax.jit, static_argnames=("n_bins", "equal_mass"))
+def _histogram_mutual_information(x, y, *, n_bins, equal_mass):
+    keys = []
+    for side in (x, y):
+        # Each column on its own observed range (or its own quantiles).
+        value_range = None if equal_mass else (jnp.min(side, axis=0), jnp.max(side, axis=0))
+        bins = _bin_indices(side, value_range, n_bins=n_bins, bin_width=None, equal_mass=equal_mass)
+        keys.append(_packed_keys(bins, n_bins))
+    keys_x, keys_y = keys
+    starts_x, starts_xy = sorted_group_starts(
+        keys_x + keys_y, (len(keys_x), len(keys_x) + len(keys_y))
+    )
+    (starts_y,) = sorted_group_starts(keys_y, (len(keys_y),))
+    h_x, h_xy, h_y = (
+        plugin_entropy_from_counts(counts_from_group_starts(s).astype(x.dtype))
+        for s in (starts_x, starts_xy, starts_y)
+    )
+    return h_x + h_y - h_xy
+
+
+def histogram_mutual_information(
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    n_bins: int | None = None,
+    equal_mass: bool = False,
+    base: float | None = None,
+) -> jax.Array:
+    r"""Plug-in mutual information of two continuous variables from a joint histogram.
+
+        Every column of ``x`` and of ``y`` is cut into ``n_bins`` bins on its own observed
+        range (equal width; ``equal_mass=True``: edges at the column's empirical
+        quantiles, as in :func:`binned_entropy`); the row of bin indices of each side is
+        one symbol, and with :math:`B_X, B_Y` those symbols and plug-in entropies
+
+        .. math::
+
+            \hat I(X; Y) = \hat H(B_X) + \hat H(B_Y) - \hat H(B_X, B_Y).
+
+        It is non-negative and biased upwards by about
+        :math:`(m_X - 1)(m_Y - 1) / (2n)` nats (:math:`m` the occupied cells), and it
+        depends on the binning: finer bins resolve more dependence and add more bias.
+        With ``n_bins=None`` each column gets
+        :math:`\max(2, \lfloor (n/5)^{1/(d_x + d_y)}
+    floor)` bins, about five samples
+        per joint cell on average (:math:`\sqrt{n/5}` for two scalars, Cellucci et al.
+        2005). Constant columns fall into one bin. Works under ``jit`` and ``vmap``;
+        value checks (NaN, inf) run on concrete inputs only; the gradient is zero.
+
+        Args:
+          x: samples, shape ``(n,)`` or ``(n, d_x)``.
+          y: samples, shape ``(n,)`` or ``(n, d_y)``.
+          n_bins: bins per column (static); None applies the rule above.
+          equal_mass: bin edges at per-column quantiles instead of equal widths (static).
+          base: logarithm base; ``None`` gives nats, ``2`` bits.
+
+        Returns:
+          Scalar estimate in the common float dtype of ``x`` and ``y``, in nats unless
+          ``base`` is given.
+
+        Example:
+          >>> x, noise = jax.random.normal(jax.random.key(0), (2, 5000))
+          >>> histogram_mutual_information(x, x + noise)  # 0.40: truth 0.35 + bias
+
+        References:
+          Cellucci, Albano & Rapp, "Statistical validation of mutual information
+          calculations: comparison of alternative numerical algorithms", Phys. Rev. E 71,
+          066208 (2005), https://doi.org/10.1103/PhysRevE.71.066208.
+    """
+    check_base(base)
+    x = as_samples(x, "x")
+    y = as_samples(y, "y")
+    check_same_length((x, "x"), (y, "y"))
+    if n_bins is None:
+        n_bins = default_histogram_bins(x.shape[0], x.shape[1] + y.shape[1])
+    if not isinstance(n_bins, (int, np.integer)) or isinstance(n_bins, bool) or n_bins < 1:
+        raise ValueError(f"`n_bins` must be a positive Python int or None, got {n_bins!r}.")
+    dtype = jnp.result_type(x, y)
+    information = _histogram_mutual_information(
+        x.astype(dtype), y.astype(dtype), n_bins=int(n_bins), equal_mass=bool(equal_mass)
+    )
+    return to_base(information, base)
+
+
 _BINNING_DEFAULTS = {
     "n_bins": None,
     "bin_width": None,
@@ -351,4 +445,12 @@ register_estimator(
     inputs="continuous",
     defaults=_BINNING_DEFAULTS,
     description="plug-in entropy of binned rows; I(X;T) for a deterministic layer",
+)
+register_estimator(
+    "histogram",
+    histogram_mutual_information,
+    quantity="mutual_information",
+    inputs="continuous",
+    defaults={"n_bins": None, "equal_mass": False, "base": None},
+    description="plug-in MI of two continuous variables from a joint histogram",
 )

@@ -304,7 +304,11 @@ def _estimate(
     sizes: tuple[int | None, ...],
     method: str,
 ) -> jax.Array:
-    """Validated call of :func:`_joint_entropies`; checks K against the observed symbols."""
+    """Validated call of :func:`_joint_entropies`.
+
+    Whenever ``n_symbols`` is given (whatever the method), concrete inputs are checked
+    against it: more distinct symbols than K, in any variable or joint, is an error.
+    """
     dtype = jnp.dtype(jnp.result_type(float))
     subsets = [order[:p] for order, prefix_variables in sorts for p in prefix_variables]
     subset_sizes = [_product([sizes[v] for v in subset]) for subset in subsets]
@@ -316,13 +320,18 @@ def _estimate(
         method=method,
         dtype=dtype,
     )
-    if uses_sizes and is_concrete(observed):
-        for subset, k, m in zip(subsets, subset_sizes, np.asarray(observed), strict=True):
+    if sizes[0] is not None and is_concrete(observed):
+        # Single variables first, so the error names the variable that breaks K.
+        checks = sorted(
+            zip(subsets, subset_sizes, np.asarray(observed), strict=True), key=lambda c: len(c[0])
+        )
+        for subset, k, m in checks:
             if m > k:
                 names = ", ".join(f"`{samples[v][1]}`" for v in subset)
                 raise ValueError(
                     f"`n_symbols` gives an alphabet of {k} symbols for {names}, but "
-                    f"{m} distinct symbols were observed."
+                    f"{m} distinct symbols were observed: `n_symbols` must be at least the "
+                    "number of symbols in the data."
                 )
     return entropies
 
@@ -389,7 +398,9 @@ def discrete_entropy(
         ``"grassberger"``, ``"chao_shen"``, ``"james_stein"``, ``"nsb"``; static.
       n_symbols: the alphabet size :math:`K` (a Python int). Required by
         ``"nsb"``; for ``"james_stein"`` it sets the uniform shrinkage target (default:
-        the number of distinct observed symbols); ignored by the other methods.
+        the number of distinct observed symbols); the other methods only check it:
+        with any method, more distinct symbols in ``samples`` than ``n_symbols`` is
+        a ``ValueError`` (on concrete inputs).
       base: logarithm base of the result; ``None`` gives nats, ``2`` bits.
 
     Returns:
@@ -443,7 +454,9 @@ def discrete_mutual_information(
       method: one of ``"plugin"`` (maximum likelihood), ``"miller_madow"``,
         ``"grassberger"``, ``"chao_shen"``, ``"james_stein"``, ``"nsb"``; static.
       n_symbols: alphabet sizes, an int (both variables) or ``(K_x, K_y)``; the joint
-        alphabet is ``K_x * K_y``. Required by ``"nsb"``, used by ``"james_stein"``.
+        alphabet is ``K_x * K_y``. Required by ``"nsb"``, used by ``"james_stein"``;
+        with any method, more distinct symbols than K in a variable is a
+        ``ValueError`` (on concrete inputs; unchecked under ``jit``).
       base: logarithm base; ``None`` gives nats, ``2`` bits.
 
     Returns:
@@ -488,7 +501,9 @@ def discrete_conditional_mutual_information(
       method: one of ``"plugin"`` (maximum likelihood), ``"miller_madow"``,
         ``"grassberger"``, ``"chao_shen"``, ``"james_stein"``, ``"nsb"``; static.
       n_symbols: alphabet sizes, an int (all three variables) or ``(K_x, K_y, K_z)``.
-        Required by ``"nsb"``, used by ``"james_stein"``.
+        Required by ``"nsb"``, used by ``"james_stein"``; with any method, more
+        distinct symbols than K in a variable is a ``ValueError`` (on concrete inputs;
+        unchecked under ``jit``).
       base: logarithm base; ``None`` gives nats, ``2`` bits.
 
     Returns:

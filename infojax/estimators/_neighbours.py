@@ -1,9 +1,19 @@
-"""Nearest-neighbour estimators: Kozachenko-Leonenko entropy, KSG mutual information,
+r"""Nearest-neighbour estimators: Kozachenko-Leonenko entropy, KSG mutual information,
 Frenzel-Pompe conditional mutual information and the mixed KSG estimator of Gao et al.
 
-Metric. All distances are max-norm (Chebyshev) distances, in the joint space and in
-every marginal space, as in Kraskov et al. (2004); :func:`kl_entropy` also offers the
-Euclidean norm.
+Metric. ``metric`` sets the norm within each sample argument (each "side": x, y, z):
+``"chebyshev"`` (the max-norm, the default, as in Kraskov et al. 2004) or
+``"euclidean"``. Distances in a joint space of several sides are always the largest
+of the sides' distances, as KSG requires (the marginal balls are then the projections
+of the joint ball), so ``"chebyshev"`` is the max-norm over all coordinates and
+``"euclidean"`` is :math:`\max(\|x_i - x_j\|_2, \|y_i - y_j\|_2)`, the default of
+the benchmark-mi library (reported to be more accurate on high-dimensional sparse
+dependence). :func:`mixed_ksg_mutual_information` is max-norm only. On the KD-tree
+backend the Euclidean variant finds each joint k-th neighbour and each count among
+the candidates of a Euclidean ball :math:`\sqrt{m}` times larger (m sides; it
+contains every point within the mixed distance) and measures the candidates with the
+formula of the JAX path, so both backends count the same points; it is slower than
+the max-norm KD-tree path.
 
 Backends. Two exact implementations give the same per-point statistics:
 
@@ -25,14 +35,40 @@ the CPU, the inputs are concrete arrays (not traced by ``jit``, ``vmap`` or ``gr
 n >= 2048 and the joint dimension is at most 4 (a KD-tree loses its advantage over
 brute force in higher dimension); otherwise ``"jax"``.
 
-Ties. Duplicate points are handled exactly, with no hidden jitter: the k-th neighbour
+Ties and integer data. The estimators of continuous densities (:func:`kl_entropy`,
+:func:`ksg_mutual_information`, :func:`ksg_conditional_mutual_information`) assume that
+no two samples coincide. On concrete inputs each sample argument is checked, and tied
+rows raise a ``ValueError`` that counts them and names the remedies, when they would
+change the estimate materially:
+
+* some row occurs more than k times: its k-th neighbour distance is 0, which makes the
+  Kozachenko-Leonenko entropy ``-inf`` and the KSG counts degenerate (two independent
+  integer variables with values 0..4 gave 5.0 nats instead of 0); or
+* more than 1% of the rows (``TIE_FRACTION``) equal another row: each tie shortens a
+  neighbour distance to 0. Duplicating 1% of the rows of 2000 Gaussian samples (in
+  pairs) moved the entropy by -0.005 and KSG by +0.004 nats, below the sampling error.
+
+Fewer, isolated ties pass: float32 rounding alone produces some (10 of 10^4 standard
+normal float32 values from ``jax.random.normal`` repeat another), and they are counted
+exactly as described below. Integer or boolean inputs are a ``TypeError``: they are
+discrete data. The remedies are a discrete estimator (``discrete_mutual_information``,
+``discrete_entropy``), :func:`mixed_ksg_mutual_information`, which is built for ties,
+or ``jitter``: noise of standard deviation ``jitter * max(std(x_j), mean|x_j|)`` added
+to each column ``x_j`` of each argument, drawn from ``key`` (a separate key for each
+argument). That column scale is the rule of scikit-learn's ``mutual_info_regression``
+(which uses ``jitter = 1e-10``); NPEET adds uniform noise of absolute size 1e-10. With
+``jitter`` integer inputs are promoted to the default float dtype first, and the tie
+check runs on the jittered values. Float32 cannot hold noise of 1e-10 (``jitter`` below
+64 float epsilons is an error); 1e-3 separates a few hundred copies of a value of the
+order of its column scale, so prefer float64 for large discrete samples. ``jitter``
+works under ``jit`` and ``vmap``, but the tie check itself needs concrete values and
+cannot run under a caller's ``jit`` or ``vmap``: there ties pass unchecked.
+
+Exact tie handling (what happens when the check does not run or ties are few):
+duplicate points are handled exactly, with no hidden jitter: the k-th neighbour
 distance counts ties with multiplicity and the point itself is never its own neighbour.
 Counts use the strict inequality ``d < eps`` where the paper does (KSG algorithm 1,
-Frenzel-Pompe) and ``d <= eps`` where the paper does (KSG algorithm 2). With at least
-k duplicates of a point, its k-th neighbour distance is 0: the Kozachenko-Leonenko
-entropy is then ``-inf`` and KSG counts degenerate. Data with such ties should either
-go to :func:`mixed_ksg_mutual_information`, which is built for them, or get a tiny
-explicit jitter, e.g. ``x + 1e-10 * x.std() * jax.random.normal(key, x.shape)``.
+Frenzel-Pompe) and ``d <= eps`` where the paper does (KSG algorithm 2).
 """
 
 from __future__ import annotations
@@ -50,6 +86,7 @@ from infojax._numerics import to_base
 from infojax._registry import register_estimator
 from infojax._validation import as_samples
 from infojax._validation import check_base
+from infojax._validation import check_key
 from infojax._validation import check_neighbours
 from infojax._validation import check_not_constant
 from infojax._validation import check_same_length
@@ -84,24 +121,133 @@ def _resolve_backend(backend: str, n: int, joint_dim: int, *arrays: jax.Array) -
     return "kdtree" if use_tree else "jax"
 
 
-def _prepare(named: list[tuple[ArrayLike, str]], k: int, base, *, continuous: bool):
-    """Validated 2-D sample arrays of one common float dtype."""
+def _prepare(
+    named: list[tuple[ArrayLike, str]],
+    k: int,
+    base,
+    *,
+    continuous: bool,
+    jitter: float | None = None,
+    key: ArrayLike | None = None,
+):
+    """Validated 2-D sample arrays of one common float dtype.
+
+    For the estimators of continuous densities (``continuous``): integer inputs are an
+    error unless ``jitter`` is given, ``jitter`` is added, and then concrete inputs are
+    checked for ties (see the module docstring).
+    """
+    raw = []
     for a, name in named:
         if not isinstance(a, jax.Array) and np.asarray(a).dtype.kind not in "biufc":
             raise TypeError(f"`{name}` must be a numeric array, got dtype {np.asarray(a).dtype}.")
+        raw.append(jnp.asarray(a))
+    if continuous and jitter is None:
+        for a, (_, name) in zip(raw, named, strict=True):
+            if jnp.issubdtype(a.dtype, jnp.integer) or a.dtype == jnp.bool_:
+                raise TypeError(
+                    f"`{name}` has dtype {a.dtype}: integer or boolean data are discrete, and this "
+                    f"estimator assumes samples of a continuous distribution (no ties). "
+                    f"Remedies: {_REMEDIES}."
+                )
     # The common dtype comes from the floating inputs, before integer labels are promoted,
     # so float32 features with int32 labels stay float32 (as jnp.result_type has it).
-    dtype = jnp.result_type(*(jnp.asarray(a) for a, _ in named))
+    dtype = jnp.result_type(*raw)
     if not jnp.issubdtype(dtype, jnp.floating):
         dtype = jnp.result_type(float)
-    arrays = [as_samples(a, name) for a, name in named]
+    arrays = [as_samples(a, name) for a, (_, name) in zip(raw, named, strict=True)]
     check_same_length(*zip(arrays, [name for _, name in named], strict=True))
     check_neighbours(k, arrays[0].shape[0])
     check_base(base)
     if continuous:
         for array, (_, name) in zip(arrays, named, strict=True):
             check_not_constant(array, name)
-    return [a.astype(dtype) for a in arrays]
+    arrays = [a.astype(dtype) for a in arrays]
+    if jitter is None:
+        if key is not None:
+            raise ValueError("`key` is only used with `jitter`; pass `jitter` too, or drop `key`.")
+    else:
+        _check_jitter(jitter, dtype)
+        if key is None:
+            raise ValueError("`jitter` draws noise and needs `key`, e.g. key=jax.random.key(0).")
+        arrays = _add_jitter(arrays, jitter, check_key(key))
+    if continuous:
+        for array, (_, name) in zip(arrays, named, strict=True):
+            _check_ties(array, name, k, jitter)
+    return arrays
+
+
+# Ties raise when more than this fraction of the rows of an argument equal another row.
+TIE_FRACTION = 0.01
+# ``jitter`` must be at least this many float epsilons of the samples' dtype: smaller
+# noise is lost to rounding on values a few times their column scale.
+MIN_JITTER_EPS = 64
+_REMEDIES = (
+    "pass `jitter=1e-10, key=jax.random.key(0)` to add noise that small, scaled to each "
+    "column, as scikit-learn does (float64 samples; float32 needs `jitter` >= 1e-3 and "
+    "separates fewer copies); or use a discrete "
+    "estimator (discrete_entropy, discrete_mutual_information, "
+    "discrete_conditional_mutual_information), or mixed_ksg_mutual_information for "
+    "mutual information with discrete or mixed data"
+)
+
+
+def _check_jitter(jitter, dtype) -> None:
+    if isinstance(jitter, jax.core.Tracer):
+        return
+    if not isinstance(jitter, (int, float, np.integer, np.floating)) or isinstance(jitter, bool):
+        raise TypeError(f"`jitter` must be a float or None, got {type(jitter).__name__}.")
+    if not (math.isfinite(jitter) and jitter > 0):
+        raise ValueError(f"`jitter` must be positive and finite, got {jitter!r}.")
+    minimum = MIN_JITTER_EPS * float(jnp.finfo(dtype).eps)
+    if jitter < minimum:
+        raise ValueError(
+            f"`jitter`={jitter:g} is lost to rounding in {jnp.dtype(dtype).name} samples; "
+            f"use at least {minimum:.2g} ({MIN_JITTER_EPS} float epsilons), e.g. 1e-10 for "
+            "float64 and 1e-3 for float32."
+        )
+
+
+def _add_jitter(arrays: list[jax.Array], jitter: float, key: jax.Array) -> list[jax.Array]:
+    """Each array plus N(0, (jitter * s_j)^2) noise, s_j = max(std, mean |x|) of column j.
+
+    The column scale is scikit-learn's (``mutual_info_regression``): the mean absolute
+    value keeps the noise above rounding for columns far from zero.
+    """
+    jittered = []
+    for array, array_key in zip(arrays, jax.random.split(key, len(arrays)), strict=True):
+        scale = jnp.maximum(jnp.std(array, axis=0), jnp.mean(jnp.abs(array), axis=0))
+        noise = jax.random.normal(array_key, array.shape, array.dtype)
+        jittered.append(array + jnp.asarray(jitter, array.dtype) * scale * noise)
+    return jittered
+
+
+def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
+    """Raises ValueError if concrete ``x`` has ties that change the estimate materially:
+    a row occurring more than k times, or more than ``TIE_FRACTION`` of rows tied."""
+    if not is_concrete(x):
+        return
+    n = x.shape[0]
+    # Adding 0.0 turns -0.0 into 0.0: the same point, but a different bit pattern.
+    _, counts = np.unique(np.asarray(x) + 0.0, axis=0, return_counts=True)
+    tied = int(counts[counts > 1].sum())
+    most = int(counts.max())
+    if most <= k and tied <= TIE_FRACTION * n:
+        return
+    found = (
+        f"{tied} of its {n} rows equal another row ({counts.size} distinct rows; "
+        f"the most frequent occurs {most} times)"
+    )
+    if jitter is not None:
+        raise ValueError(
+            f"`{name}` still has tied samples after `jitter`={jitter:g}: {found}. Noise "
+            f"that small is lost to rounding in {x.dtype} at these values; use float64 "
+            "samples or a larger `jitter`, or a discrete or mixed estimator."
+        )
+    raise ValueError(
+        f"`{name}` has tied samples: {found}. Nearest-neighbour estimators of "
+        f"continuous densities give wrong values on ties (a point with k = {k} or more "
+        f"copies has a k-th neighbour distance of 0). Remedies: {_REMEDIES}."
+    )
 
 
 def _infinity_off_self(distances: jax.Array, rows: jax.Array, n: int) -> jax.Array:
@@ -110,6 +256,18 @@ def _infinity_off_self(distances: jax.Array, rows: jax.Array, n: int) -> jax.Arr
 
 def _count(mask: jax.Array) -> jax.Array:
     return jnp.sum(mask, axis=1, dtype=jnp.int32)
+
+
+def _side_distances(rows: jax.Array, points: jax.Array, metric: str) -> jax.Array:
+    """Distances (b, n) within one side: max-norm or Euclidean."""
+    if metric == "chebyshev":
+        return chebyshev_distances(rows, points)
+    return jnp.sqrt(squared_euclidean_distances(rows, points))
+
+
+def _check_metric(metric: str) -> None:
+    if metric not in METRICS:
+        raise ValueError(f"`metric` must be one of {METRICS}, got {metric!r}.")
 
 
 def _kl_distances_jax(x: jax.Array, k: int, metric: str, block_size: int) -> jax.Array:
@@ -126,12 +284,12 @@ def _kl_distances_jax(x: jax.Array, k: int, metric: str, block_size: int) -> jax
     return kth if metric == "chebyshev" else jnp.sqrt(kth)
 
 
-def _ksg_counts_jax(x, y, k: int, variant: int, block_size: int):
+def _ksg_counts_jax(x, y, k: int, variant: int, metric: str, block_size: int):
     n = x.shape[0]
 
     def block(rows):
-        dx = _infinity_off_self(chebyshev_distances(take_rows(x, rows), x), rows, n)
-        dy = _infinity_off_self(chebyshev_distances(take_rows(y, rows), y), rows, n)
+        dx = _infinity_off_self(_side_distances(take_rows(x, rows), x, metric), rows, n)
+        dy = _infinity_off_self(_side_distances(take_rows(y, rows), y, metric), rows, n)
         eps = kth_smallest(jnp.maximum(dx, dy), k)[:, None]
         if variant == 1:
             return _count(dx < eps), _count(dy < eps)
@@ -143,13 +301,13 @@ def _ksg_counts_jax(x, y, k: int, variant: int, block_size: int):
     return map_row_blocks(block, n, block_size)
 
 
-def _cmi_counts_jax(x, y, z, k: int, block_size: int):
+def _cmi_counts_jax(x, y, z, k: int, metric: str, block_size: int):
     n = x.shape[0]
 
     def block(rows):
-        dx = _infinity_off_self(chebyshev_distances(take_rows(x, rows), x), rows, n)
-        dy = _infinity_off_self(chebyshev_distances(take_rows(y, rows), y), rows, n)
-        dz = _infinity_off_self(chebyshev_distances(take_rows(z, rows), z), rows, n)
+        dx = _infinity_off_self(_side_distances(take_rows(x, rows), x, metric), rows, n)
+        dy = _infinity_off_self(_side_distances(take_rows(y, rows), y, metric), rows, n)
+        dz = _infinity_off_self(_side_distances(take_rows(z, rows), z, metric), rows, n)
         dxz = jnp.maximum(dx, dz)
         dyz = jnp.maximum(dy, dz)
         eps = kth_smallest(jnp.maximum(dxz, dy), k)[:, None]
@@ -185,6 +343,8 @@ def kl_entropy(
     *,
     k: int = 3,
     metric: str = "chebyshev",
+    jitter: float | None = None,
+    key: ArrayLike | None = None,
     base: float | None = None,
     backend: str = "auto",
     block_size: int | None = None,
@@ -201,20 +361,35 @@ def kl_entropy(
     :math:`\pi^{d/2} / \Gamma(d/2 + 1)` for ``"euclidean"``.
 
     Args:
-      x: samples, shape (n, d) or (n,). Ints are promoted to the default float dtype.
+      x: samples, shape (n, d) or (n,), floating (integers only with ``jitter``).
       k: neighbour order, 1 <= k < n (static under ``jit``).
       metric: ``"chebyshev"`` or ``"euclidean"``.
+      jitter: None (default) or the relative size of Gaussian noise added to each
+        column before the estimate, ``jitter * max(std, mean |value|)`` of the column
+        (scikit-learn's rule; see the module docstring): the remedy for ties and
+        integer data, e.g. ``1e-10`` for float64 and ``1e-3`` for float32 samples.
+      key: PRNG key of the jitter noise (``jax.random.key(seed)``); required with
+        ``jitter``, an error without it.
       base: logarithm base of the result; None gives nats, 2 bits.
       backend: ``"auto"``, ``"jax"`` or ``"kdtree"`` (see the module docstring).
       block_size: rows per block of the pure-JAX path (static); see the module
         docstring.
 
     Returns:
-      Scalar entropy estimate, in nats (or ``base`` units), dtype of ``x``. Duplicate
-      points (at least k copies) give ``-inf``.
+      Scalar entropy estimate, in nats (or ``base`` units), dtype of ``x``. Under
+      ``jit``, where ties are not checked, a point with at least k copies gives
+      ``-inf``. With ``jitter`` on discrete data the estimate is the entropy of the
+      noise-smeared atoms, about H(discrete) + log(jitter * scale * sqrt(2 pi e)) (e.g.
+      -19 nats for 5 values at 1e-10): correct for the jittered data, but use
+      ``discrete_entropy`` for the entropy of the discrete values.
 
-    Value checks (NaN, inf, constant columns) run on concrete inputs only, not under a
-    caller's ``jit``. Gradients flow through :math:`\epsilon_i` with ``backend="jax"``.
+    Raises ``TypeError`` for integer or boolean samples and ``ValueError`` for ties
+    that change the estimate (a row with more than k copies, or more than 1% of rows
+    tied; the message counts them), unless ``jitter`` is given; see the module
+    docstring. These value checks (also NaN, inf, constant columns) need concrete
+    inputs: under a caller's ``jit`` or ``vmap`` they cannot run and tied data pass
+    unchecked (``jitter`` still works there).
+    Gradients flow through :math:`\epsilon_i` with ``backend="jax"``.
 
     Example:
       >>> x = jax.random.normal(jax.random.key(0), (2000, 2))
@@ -225,9 +400,8 @@ def kl_entropy(
       vector", Problems Inform. Transmission 23:95-101. Kraskov, Stogbauer &
       Grassberger (2004), eq. (20), https://doi.org/10.1103/PhysRevE.69.066138
     """
-    (x,) = _prepare([(x, "x")], k, base, continuous=True)
-    if metric not in METRICS:
-        raise ValueError(f"`metric` must be one of {METRICS}, got {metric!r}.")
+    _check_metric(metric)
+    (x,) = _prepare([(x, "x")], k, base, continuous=True, jitter=jitter, key=key)
     n, d = x.shape
     block_size = check_block_size(block_size, n)
     use_tree = _resolve_backend(backend, n, d, x) == "kdtree"
@@ -257,19 +431,24 @@ def ksg_mutual_information(
     *,
     k: int = 3,
     variant: int = 1,
+    metric: str = "chebyshev",
+    jitter: float | None = None,
+    key: ArrayLike | None = None,
     base: float | None = None,
     backend: str = "auto",
     block_size: int | None = None,
 ) -> jax.Array:
     r"""Kraskov-Stogbauer-Grassberger k-nearest-neighbour mutual information.
 
-    With :math:`\epsilon_i` the max-norm distance from :math:`(x_i, y_i)` to its k-th
-    nearest other sample in the joint space, algorithm 1 (``variant=1``) is
+    With :math:`\|\cdot\|` the norm of ``metric`` within each side (max-norm
+    :math:`\|\cdot\|_\infty` by default, or Euclidean) and :math:`\epsilon_i` the
+    distance from :math:`(x_i, y_i)` to its k-th nearest other sample in the joint
+    space, :math:`\max(\|x_i - x_j\|, \|y_i - y_j\|)`, algorithm 1 (``variant=1``) is
 
     .. math::
 
         \hat I_1 = \psi(k) + \psi(n) - \langle \psi(n_x + 1) + \psi(n_y + 1) \rangle,
-        \quad n_x(i) = \#\{j \ne i : \|x_i - x_j\|_\infty < \epsilon_i\},
+        \quad n_x(i) = \#\{j \ne i : \|x_i - x_j\| < \epsilon_i\},
 
     and algorithm 2 (``variant=2``), with :math:`\epsilon_{x,i}, \epsilon_{y,i}` the
     largest marginal distances among the k neighbours, is
@@ -277,10 +456,9 @@ def ksg_mutual_information(
     .. math::
 
         \hat I_2 = \psi(k) - 1/k + \psi(n) - \langle \psi(n_x) + \psi(n_y) \rangle,
-        \quad n_x(i) = \#\{j \ne i : \|x_i - x_j\|_\infty \le \epsilon_{x,i}\}.
+        \quad n_x(i) = \#\{j \ne i : \|x_i - x_j\| \le \epsilon_{x,i}\}.
 
-    The marginal metric is the max-norm within x and within y, so the joint max-norm is
-    the larger of the two marginal distances. If several points tie at the k-th joint
+    If several points tie at the k-th joint
     distance, algorithm 2 with ``backend="jax"`` counts all of them as neighbours, the
     KD-tree takes the k it returns. The estimate is not clipped at zero.
 
@@ -289,6 +467,14 @@ def ksg_mutual_information(
       y: samples, shape (n, d_y) or (n,).
       k: neighbour order, 1 <= k < n (static).
       variant: 1 or 2, the algorithm of Kraskov et al. (static).
+      metric: norm within x and within y, ``"chebyshev"`` (max-norm) or
+        ``"euclidean"``; the joint distance is the larger of the two (static).
+      jitter: None (default) or the relative size of Gaussian noise added to each
+        column before the estimate, ``jitter * max(std, mean |value|)`` of the column
+        (scikit-learn's rule; see the module docstring): the remedy for ties and
+        integer data, e.g. ``1e-10`` for float64 and ``1e-3`` for float32 samples.
+      key: PRNG key of the jitter noise (``jax.random.key(seed)``); required with
+        ``jitter``, an error without it.
       base: logarithm base of the result; None gives nats.
       backend: ``"auto"``, ``"jax"`` or ``"kdtree"`` (see the module docstring).
       block_size: rows per block of the pure-JAX path (static); see the module
@@ -297,7 +483,12 @@ def ksg_mutual_information(
     Returns:
       Scalar mutual information estimate in nats (or ``base`` units).
 
-    Value checks run on concrete inputs only, not under a caller's ``jit``.
+    Raises ``TypeError`` for integer or boolean samples and ``ValueError`` for ties
+    that change the estimate (a row with more than k copies, or more than 1% of rows
+    tied; the message counts them), unless ``jitter`` is given; see the module
+    docstring. These value checks (also NaN, inf, constant columns) need concrete
+    inputs: under a caller's ``jit`` or ``vmap`` they cannot run and tied data pass
+    unchecked (``jitter`` still works there).
 
     Example:
       >>> x, noise = jax.random.normal(jax.random.key(0), (2, 2000))
@@ -309,20 +500,23 @@ def ksg_mutual_information(
     """
     if variant not in (1, 2):
         raise ValueError(f"`variant` must be 1 or 2, got {variant!r}.")
-    x, y = _prepare([(x, "x"), (y, "y")], k, base, continuous=True)
+    _check_metric(metric)
+    x, y = _prepare([(x, "x"), (y, "y")], k, base, continuous=True, jitter=jitter, key=key)
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
     use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1], x, y) == "kdtree"
-    information = _ksg(x, y, k=k, variant=variant, block_size=block_size, use_tree=use_tree)
+    information = _ksg(
+        x, y, k=k, variant=variant, metric=metric, block_size=block_size, use_tree=use_tree
+    )
     return to_base(information, base)
 
 
-@functools.partial(jax.jit, static_argnames=("k", "variant", "block_size", "use_tree"))
-def _ksg(x, y, *, k, variant, block_size, use_tree):
+@functools.partial(jax.jit, static_argnames=("k", "variant", "metric", "block_size", "use_tree"))
+def _ksg(x, y, *, k, variant, metric, block_size, use_tree):
     if use_tree:
-        n_x, n_y = kdtree.ksg_counts(x, y, k, variant)
+        n_x, n_y = kdtree.ksg_counts(x, y, k, variant, metric)
     else:
-        n_x, n_y = _ksg_counts_jax(x, y, k, variant, block_size)
+        n_x, n_y = _ksg_counts_jax(x, y, k, variant, metric, block_size)
     dtype = x.dtype
     n_x, n_y = n_x.astype(dtype), n_y.astype(dtype)
     common = digamma(jnp.asarray(k, dtype)) + digamma(jnp.asarray(x.shape[0], dtype))
@@ -337,14 +531,18 @@ def ksg_conditional_mutual_information(
     z: ArrayLike,
     *,
     k: int = 3,
+    metric: str = "chebyshev",
+    jitter: float | None = None,
+    key: ArrayLike | None = None,
     base: float | None = None,
     backend: str = "auto",
     block_size: int | None = None,
 ) -> jax.Array:
     r"""Frenzel-Pompe k-nearest-neighbour conditional mutual information I(X; Y | Z).
 
-    With :math:`\epsilon_i` the max-norm distance from :math:`(x_i, y_i, z_i)` to its
-    k-th nearest other sample in the joint space,
+    With :math:`\epsilon_i` the distance from :math:`(x_i, y_i, z_i)` to its k-th
+    nearest other sample in the joint space, the largest of the distances within x, y
+    and z in the norm of ``metric`` (max-norm by default),
 
     .. math::
 
@@ -352,13 +550,23 @@ def ksg_conditional_mutual_information(
             - \psi(n_z + 1) \rangle,
 
     where :math:`n_{xz}(i)` counts the other samples strictly closer than
-    :math:`\epsilon_i` in the (x, z) space (max-norm), and likewise for (y, z) and z.
+    :math:`\epsilon_i` in the (x, z) space (the larger of the x and z distances), and
+    likewise for (y, z) and z.
 
     Args:
       x: samples, shape (n, d_x) or (n,).
       y: samples, shape (n, d_y) or (n,).
       z: conditioning samples, shape (n, d_z) or (n,).
       k: neighbour order, 1 <= k < n (static).
+      metric: norm within each of x, y and z, ``"chebyshev"`` (max-norm) or
+        ``"euclidean"``; distances in joint spaces are the largest of the sides'
+        (static).
+      jitter: None (default) or the relative size of Gaussian noise added to each
+        column before the estimate, ``jitter * max(std, mean |value|)`` of the column
+        (scikit-learn's rule; see the module docstring): the remedy for ties and
+        integer data, e.g. ``1e-10`` for float64 and ``1e-3`` for float32 samples.
+      key: PRNG key of the jitter noise (``jax.random.key(seed)``); required with
+        ``jitter``, an error without it.
       base: logarithm base of the result; None gives nats.
       backend: ``"auto"``, ``"jax"`` or ``"kdtree"`` (see the module docstring).
       block_size: rows per block of the pure-JAX path (static); see the module
@@ -367,28 +575,35 @@ def ksg_conditional_mutual_information(
     Returns:
       Scalar conditional mutual information estimate in nats (or ``base`` units).
 
-    Value checks run on concrete inputs only, not under a caller's ``jit``.
+    Raises ``TypeError`` for integer or boolean samples and ``ValueError`` for ties
+    that change the estimate (a row with more than k copies, or more than 1% of rows
+    tied; the message counts them), unless ``jitter`` is given; see the module
+    docstring. These value checks (also NaN, inf, constant columns) need concrete
+    inputs: under a caller's ``jit`` or ``vmap`` they cannot run and tied data pass
+    unchecked (``jitter`` still works there).
 
     References:
       Frenzel & Pompe (2007), "Partial mutual information for coupling analysis of
       multivariate time series", Phys. Rev. Lett. 99, 204101,
       https://doi.org/10.1103/PhysRevLett.99.204101
     """
-    x, y, z = _prepare([(x, "x"), (y, "y"), (z, "z")], k, base, continuous=True)
+    _check_metric(metric)
+    named = [(x, "x"), (y, "y"), (z, "z")]
+    x, y, z = _prepare(named, k, base, continuous=True, jitter=jitter, key=key)
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
     joint_dim = x.shape[1] + y.shape[1] + z.shape[1]
     use_tree = _resolve_backend(backend, n, joint_dim, x, y, z) == "kdtree"
-    information = _ksg_cmi(x, y, z, k=k, block_size=block_size, use_tree=use_tree)
+    information = _ksg_cmi(x, y, z, k=k, metric=metric, block_size=block_size, use_tree=use_tree)
     return to_base(information, base)
 
 
-@functools.partial(jax.jit, static_argnames=("k", "block_size", "use_tree"))
-def _ksg_cmi(x, y, z, *, k, block_size, use_tree):
+@functools.partial(jax.jit, static_argnames=("k", "metric", "block_size", "use_tree"))
+def _ksg_cmi(x, y, z, *, k, metric, block_size, use_tree):
     if use_tree:
-        counts = kdtree.cmi_counts(x, y, z, k)
+        counts = kdtree.cmi_counts(x, y, z, k, metric)
     else:
-        counts = _cmi_counts_jax(x, y, z, k, block_size)
+        counts = _cmi_counts_jax(x, y, z, k, metric, block_size)
     n_xz, n_yz, n_z = (c.astype(x.dtype) for c in counts)
     return digamma(jnp.asarray(k, x.dtype)) - jnp.mean(
         digamma(n_xz + 1) + digamma(n_yz + 1) - digamma(n_z + 1)
@@ -421,7 +636,8 @@ def mixed_ksg_mutual_information(
     :math:`\rho_i = 0` (a discrete atom), :math:`\tilde k_i, n_{x,i}, n_{y,i}` count the
     samples (itself included) at distance exactly 0 in the joint, x and y spaces. These
     are the conventions of the authors' reference code. On purely continuous data the
-    result equals KSG algorithm 1 plus :math:`\log n - \psi(n)`.
+    result equals KSG algorithm 1 plus :math:`\log n - \psi(n)`. Ties are what this
+    estimator is built for, so it neither checks for them nor takes ``jitter``.
 
     Args:
       x: samples, shape (n, d_x) or (n,); integer labels allowed.
@@ -472,28 +688,58 @@ register_estimator(
     "kl_entropy",
     kl_entropy,
     quantity="entropy",
-    defaults={"k": 3, "metric": "chebyshev", "backend": "auto", "block_size": None},
+    defaults={
+        "k": 3,
+        "metric": "chebyshev",
+        "jitter": None,
+        "key": None,
+        "backend": "auto",
+        "block_size": None,
+    },
     description="Kozachenko-Leonenko k-NN entropy (max-norm)",
 )
 register_estimator(
     "ksg",
     ksg_mutual_information,
     quantity="mutual_information",
-    defaults={"k": 3, "variant": 1, "backend": "auto", "block_size": None},
+    defaults={
+        "k": 3,
+        "variant": 1,
+        "metric": "chebyshev",
+        "jitter": None,
+        "key": None,
+        "backend": "auto",
+        "block_size": None,
+    },
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 1",
 )
 register_estimator(
     "ksg2",
     ksg_mutual_information,
     quantity="mutual_information",
-    defaults={"k": 3, "variant": 2, "backend": "auto", "block_size": None},
+    defaults={
+        "k": 3,
+        "variant": 2,
+        "metric": "chebyshev",
+        "jitter": None,
+        "key": None,
+        "backend": "auto",
+        "block_size": None,
+    },
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 2",
 )
 register_estimator(
     "ksg_cmi",
     ksg_conditional_mutual_information,
     quantity="conditional_mutual_information",
-    defaults={"k": 3, "backend": "auto", "block_size": None},
+    defaults={
+        "k": 3,
+        "metric": "chebyshev",
+        "jitter": None,
+        "key": None,
+        "backend": "auto",
+        "block_size": None,
+    },
     description="Frenzel-Pompe k-NN conditional MI",
 )
 register_estimator(

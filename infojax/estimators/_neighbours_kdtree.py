@@ -10,10 +10,19 @@ that floating-point mode. Trees are built with the sliding-midpoint rule
 
 Strict inequalities ``d < eps`` are counted as ``d <= nextafter(eps, 0)``; a strict
 count at ``eps = 0`` is zero.
+
+With ``metric="euclidean"`` a joint distance is the largest of the Euclidean
+distances within the sides, which no Minkowski norm of the concatenated coordinates
+equals, so the tree only proposes candidates: every pair within that mixed distance r
+of m sides is within Euclidean distance sqrt(m) r of the concatenation. The candidates
+are measured in NumPy with the formula of the pure-JAX path (square root of the sum of
+squared differences, coordinates in order), and the k-th distances and counts are
+taken from those measurements, so both backends agree to rounding.
 """
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import jax
@@ -58,16 +67,82 @@ def _count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np
     return np.where(positive, np.asarray(counts) - 1, 0).astype(np.int32)
 
 
-def _host_ksg(x, y, k: int, variant: int):
+def _side_distances(parts: list[np.ndarray], rows, cols, metric: str) -> np.ndarray:
+    """Largest within-side distance of each pair (rows[i], cols[i]) over the sides."""
+    largest = None
+    for part in parts:
+        difference = part[rows] - part[cols]
+        if metric == "chebyshev":
+            distance = np.abs(difference).max(axis=-1)
+        else:
+            # Coordinates summed in order, as the pure-JAX path does.
+            squared = np.square(difference[..., 0])
+            for axis in range(1, part.shape[1]):
+                squared = squared + np.square(difference[..., axis])
+            distance = np.sqrt(squared)
+        largest = distance if largest is None else np.maximum(largest, distance)
+    return largest
+
+
+def _candidate_pairs(parts: list[np.ndarray], radius: np.ndarray):
+    """Pairs (i, j), j != i, within Euclidean distance sqrt(m) * radius_i of the joined
+    sides: all pairs within mixed Euclidean distance radius_i, and some more."""
+    points = np.concatenate(parts, axis=1)
+    n = points.shape[0]
+    # The margin covers rounding differences between the tree's distances and ours.
+    widened = radius * math.sqrt(len(parts)) * (1 + 1e-9)
+    lists = _tree(points).query_ball_point(points, widened, p=2.0, workers=_WORKERS)
+    lengths = np.fromiter((len(hits) for hits in lists), dtype=np.int64, count=n)
+    rows = np.repeat(np.arange(n), lengths)
+    cols = np.fromiter((j for hits in lists for j in hits), dtype=np.int64, count=rows.size)
+    keep = rows != cols
+    return rows[keep], cols[keep]
+
+
+def _euclidean_kth(parts: list[np.ndarray], k: int):
+    """k-th neighbour distance and the k neighbours in the mixed Euclidean distance."""
+    points = np.concatenate(parts, axis=1)
+    n = points.shape[0]
+    # The k-th mixed distance is at most the k-th Euclidean one of the joined sides.
+    upper, _ = _kth_distance(_tree(points), points, k, 2.0)
+    rows, cols = _candidate_pairs(parts, upper)
+    distances = _side_distances(parts, rows, cols, "euclidean")
+    order = np.lexsort((distances, rows))
+    starts = np.searchsorted(rows[order], np.arange(n))
+    positions = starts[:, None] + np.arange(k)[None, :]
+    return distances[order][starts + k - 1], cols[order][positions]
+
+
+def _count_euclidean(parts: list[np.ndarray], radius: np.ndarray, *, strict: bool):
+    """#{j != i : mixed Euclidean distance < radius_i} (strict) or ``<= radius_i``."""
+    rows, cols = _candidate_pairs(parts, radius)
+    distances = _side_distances(parts, rows, cols, "euclidean")
+    inside = distances < radius[rows] if strict else distances <= radius[rows]
+    return np.bincount(rows[inside], minlength=radius.shape[0]).astype(np.int32)
+
+
+def _host_ksg(x, y, k: int, variant: int, metric: str):
     x = np.asarray(x, np.float64)
     y = np.asarray(y, np.float64)
-    joint = np.concatenate([x, y], axis=1)
-    eps, neighbours = _kth_distance(_tree(joint), joint, k, np.inf)
+    if metric == "chebyshev":
+        joint = np.concatenate([x, y], axis=1)
+        eps, neighbours = _kth_distance(_tree(joint), joint, k, np.inf)
+
+        def count(part, radius, strict):
+            return _count_within(part, radius, strict=strict)
+
+    else:
+        eps, neighbours = _euclidean_kth([x, y], k)
+
+        def count(part, radius, strict):
+            return _count_euclidean([part], radius, strict=strict)
+
     if variant == 1:
-        return _count_within(x, eps, strict=True), _count_within(y, eps, strict=True)
-    eps_x = np.max(np.abs(x[neighbours] - x[:, None, :]).max(axis=-1), axis=1)
-    eps_y = np.max(np.abs(y[neighbours] - y[:, None, :]).max(axis=-1), axis=1)
-    return _count_within(x, eps_x, strict=False), _count_within(y, eps_y, strict=False)
+        return count(x, eps, True), count(y, eps, True)
+    rows = np.arange(x.shape[0])[:, None]
+    eps_x = np.max(_side_distances([x], rows, neighbours, metric), axis=1)
+    eps_y = np.max(_side_distances([y], rows, neighbours, metric), axis=1)
+    return count(x, eps_x, False), count(y, eps_y, False)
 
 
 def _host_kl(x, k: int, p: float):
@@ -76,8 +151,15 @@ def _host_kl(x, k: int, p: float):
     return eps
 
 
-def _host_cmi(x, y, z, k: int):
+def _host_cmi(x, y, z, k: int, metric: str):
     x, y, z = (np.asarray(a, np.float64) for a in (x, y, z))
+    if metric == "euclidean":
+        eps, _ = _euclidean_kth([x, y, z], k)
+        return (
+            _count_euclidean([x, z], eps, strict=True),
+            _count_euclidean([y, z], eps, strict=True),
+            _count_euclidean([z], eps, strict=True),
+        )
     joint = np.concatenate([x, y, z], axis=1)
     eps, _ = _kth_distance(_tree(joint), joint, k, np.inf)
     return (
@@ -104,10 +186,10 @@ def _rows(n: int, dtype, count: int = 1):
     return tuple(jax.ShapeDtypeStruct((n,), dtype) for _ in range(count))
 
 
-def ksg_counts(x: jax.Array, y: jax.Array, k: int, variant: int):
+def ksg_counts(x: jax.Array, y: jax.Array, k: int, variant: int, metric: str):
     """Marginal neighbour counts (n_x, n_y) of KSG algorithm ``variant``."""
     return jax.pure_callback(
-        lambda a, b: _on_host_thread(_host_ksg, a, b, k, variant),
+        lambda a, b: _on_host_thread(_host_ksg, a, b, k, variant, metric),
         _rows(x.shape[0], jnp.int32, 2),
         x,
         y,
@@ -125,10 +207,10 @@ def kl_distances(x: jax.Array, k: int, p: float) -> jax.Array:
     )
 
 
-def cmi_counts(x: jax.Array, y: jax.Array, z: jax.Array, k: int):
+def cmi_counts(x: jax.Array, y: jax.Array, z: jax.Array, k: int, metric: str):
     """Counts (n_xz, n_yz, n_z) of the Frenzel-Pompe estimator."""
     return jax.pure_callback(
-        lambda a, b, c: _on_host_thread(_host_cmi, a, b, c, k),
+        lambda a, b, c: _on_host_thread(_host_cmi, a, b, c, k, metric),
         _rows(x.shape[0], jnp.int32, 3),
         x,
         y,
