@@ -151,23 +151,16 @@ def test_console_script_from_another_directory(tmp_path):
     script = os.path.join(os.path.dirname(sys.executable), "infojax-experiment")
     if not os.path.exists(script):
         pytest.skip("the infojax-experiment console script is not installed")
-    completed = subprocess.run(
-        [script, "--config.seeds=1", "--config.train.epochs=2", *SHORT[3:]],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    # No --config: the experiment's own default, written to runs/default.
-    assert (tmp_path / "runs" / "default" / "summary.md").is_file()
-    variant = ROOT / "configs" / "information_plane" / "digits.py"
-    completed = subprocess.run(
-        [script, f"--config={variant}", "--config.seeds=1", "--config.train.epochs=1", *SHORT[3:]],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert (tmp_path / "runs" / "digits" / "summary.md").is_file()
+    digits = ROOT / "configs" / "information_plane" / "digits.py"
+    # No --config: the experiment's own default, written to runs/default; a config
+    # file by path, written to runs/<its name>.
+    for config, workdir in (([], "default"), ([f"--config={digits}"], "digits")):
+        completed = subprocess.run(
+            [script, *config, "--config.seeds=1", "--config.train.epochs=2", *SHORT[3:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        assert (tmp_path / "runs" / workdir / "summary.md").is_file()

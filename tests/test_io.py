@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from fake_metrics import information_plane_rows as _rows
 
 from infojax.io import CheckpointStore
 from infojax.io import MetricsFile
@@ -18,26 +19,6 @@ from infojax.io import audit_rows
 from infojax.io import config_differences
 from infojax.io import read_metrics
 from infojax.runs.information_plane import COLUMNS
-
-
-def _rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
-    for epoch in epochs:
-        for seed in range(seeds):
-            for layer in range(1, layers + 1):
-                for estimator in estimators:
-                    yield (
-                        epoch,
-                        seed,
-                        layer,
-                        estimator,
-                        float(epoch + layer),
-                        0.1 * layer + seed,
-                        1.0 / (epoch + 1),
-                        0.5 + 0.01 * seed,
-                        1.1 / (epoch + 1),
-                        0.5,
-                    )
-
 
 # --- metrics file ---
 

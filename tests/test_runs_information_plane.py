@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from config_files import ROOT
 from config_files import load_config as load_config_file
+from fake_metrics import information_plane_rows as _rows
 
 from infojax.io import MetricsFile
 from infojax.io import RunDirectoryError
@@ -398,25 +399,6 @@ def test_benchmark_script_quick(tmp_path):
     results = json.loads(output.read_text())
     assert results["seeds"] == 2 and results["epochs"] == 8
     assert results["all_seeds_seconds"] > 0 and len(results["looped_seconds_each"]) == 2
-
-
-def _rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
-    for epoch in epochs:
-        for seed in range(seeds):
-            for layer in range(1, layers + 1):
-                for estimator in estimators:
-                    yield (
-                        epoch,
-                        seed,
-                        layer,
-                        estimator,
-                        float(epoch + layer),
-                        0.1 * layer + seed,
-                        1.0 / (epoch + 1),
-                        0.5 + 0.01 * seed,
-                        1.1 / (epoch + 1),
-                        0.5,
-                    )
 
 
 # --- reports ---

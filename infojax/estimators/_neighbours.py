@@ -684,62 +684,42 @@ def _mixed_ksg(x, y, *, k, block_size, use_tree):
     )
 
 
+# The options of the estimators of continuous samples (and their defaults).
+_CONTINUOUS_DEFAULTS = {
+    "k": 3,
+    "metric": "chebyshev",
+    "jitter": None,
+    "key": None,
+    "backend": "auto",
+    "block_size": None,
+}
+
 register_estimator(
     "kl_entropy",
     kl_entropy,
     quantity="entropy",
-    defaults={
-        "k": 3,
-        "metric": "chebyshev",
-        "jitter": None,
-        "key": None,
-        "backend": "auto",
-        "block_size": None,
-    },
+    defaults=_CONTINUOUS_DEFAULTS,
     description="Kozachenko-Leonenko k-NN entropy (max-norm)",
 )
 register_estimator(
     "ksg",
     ksg_mutual_information,
     quantity="mutual_information",
-    defaults={
-        "k": 3,
-        "variant": 1,
-        "metric": "chebyshev",
-        "jitter": None,
-        "key": None,
-        "backend": "auto",
-        "block_size": None,
-    },
+    defaults={**_CONTINUOUS_DEFAULTS, "variant": 1},
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 1",
 )
 register_estimator(
     "ksg2",
     ksg_mutual_information,
     quantity="mutual_information",
-    defaults={
-        "k": 3,
-        "variant": 2,
-        "metric": "chebyshev",
-        "jitter": None,
-        "key": None,
-        "backend": "auto",
-        "block_size": None,
-    },
+    defaults={**_CONTINUOUS_DEFAULTS, "variant": 2},
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 2",
 )
 register_estimator(
     "ksg_cmi",
     ksg_conditional_mutual_information,
     quantity="conditional_mutual_information",
-    defaults={
-        "k": 3,
-        "metric": "chebyshev",
-        "jitter": None,
-        "key": None,
-        "backend": "auto",
-        "block_size": None,
-    },
+    defaults=_CONTINUOUS_DEFAULTS,
     description="Frenzel-Pompe k-NN conditional MI",
 )
 register_estimator(
