@@ -342,6 +342,7 @@ register_estimator(
     quantity="mutual_information",
     inputs="mixed",
     defaults=_BINNING_DEFAULTS,
+    gradient="zero",
     description="plug-in I(T;Y) of binned continuous t (30 bins) and integer labels",
 )
 register_estimator(
@@ -350,5 +351,6 @@ register_estimator(
     quantity="entropy",
     inputs="continuous",
     defaults=_BINNING_DEFAULTS,
+    gradient="zero",
     description="plug-in entropy of binned rows; I(X;T) for a deterministic layer",
 )

@@ -609,6 +609,7 @@ register_estimator(
     kde_entropy,
     quantity="entropy",
     defaults={"noise_variance": 0.1, "bound": "upper", "block_size": None},
+    gradient="smooth",
     description="Kolchinsky-Tracey KL upper bound on Gaussian-mixture entropy",
 )
 register_estimator(
@@ -616,6 +617,7 @@ register_estimator(
     kde_entropy,
     quantity="entropy",
     defaults={"noise_variance": 0.1, "bound": "lower", "block_size": None},
+    gradient="smooth",
     description="Kolchinsky-Tracey Bhattacharyya lower bound on Gaussian-mixture entropy",
 )
 register_estimator(
@@ -624,5 +626,6 @@ register_estimator(
     quantity="mutual_information",
     defaults={"alpha": 1.01, "sigma": None},
     max_dim=None,
+    gradient="smooth",
     description="Matrix-based Renyi alpha MI (Giraldo et al. 2015), a kernel functional",
 )

@@ -473,6 +473,7 @@ register_estimator(
     kl_entropy,
     quantity="entropy",
     defaults={"k": 3, "metric": "chebyshev", "backend": "auto", "block_size": None},
+    gradient="smooth",
     description="Kozachenko-Leonenko k-NN entropy (max-norm)",
 )
 register_estimator(
@@ -480,6 +481,7 @@ register_estimator(
     ksg_mutual_information,
     quantity="mutual_information",
     defaults={"k": 3, "variant": 1, "backend": "auto", "block_size": None},
+    gradient="zero",
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 1",
 )
 register_estimator(
@@ -487,6 +489,7 @@ register_estimator(
     ksg_mutual_information,
     quantity="mutual_information",
     defaults={"k": 3, "variant": 2, "backend": "auto", "block_size": None},
+    gradient="zero",
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 2",
 )
 register_estimator(
@@ -494,6 +497,7 @@ register_estimator(
     ksg_conditional_mutual_information,
     quantity="conditional_mutual_information",
     defaults={"k": 3, "backend": "auto", "block_size": None},
+    gradient="zero",
     description="Frenzel-Pompe k-NN conditional MI",
 )
 register_estimator(
@@ -502,5 +506,6 @@ register_estimator(
     quantity="mutual_information",
     inputs="mixed",
     defaults={"k": 3, "backend": "auto", "block_size": None},
+    gradient="zero",
     description="Gao et al. (2017) k-NN MI for discrete-continuous mixtures",
 )
