@@ -177,7 +177,8 @@ def kde_input_information(
 
     Example:
       >>> t = jnp.tanh(jax.random.normal(jax.random.key(0), (4096, 12)))
-      >>> kde_input_information(t, noise_variance=0.1)
+      >>> float(kde_input_information(t, noise_variance=0.1))
+      8.31
 
     References:
       Kolchinsky & Tracey (2017), "Estimating mixture entropy with pairwise distances",

@@ -218,7 +218,8 @@ def kl_entropy(
 
     Example:
       >>> x = jax.random.normal(jax.random.key(0), (2000, 2))
-      >>> kl_entropy(x)  # true value log(2 pi e) = 2.84 nats
+      >>> float(kl_entropy(x))  # true value log(2 pi e) = 2.84 nats
+      2.86
 
     References:
       Kozachenko & Leonenko (1987), "Sample estimate of the entropy of a random
@@ -301,7 +302,9 @@ def ksg_mutual_information(
 
     Example:
       >>> x, noise = jax.random.normal(jax.random.key(0), (2, 2000))
-      >>> ksg_mutual_information(x, 0.6 * x + 0.8 * noise)  # true -log(0.8) = 0.22
+      >>> y = 0.6 * x + 0.8 * noise  # I(X;Y) = -log(0.8) = 0.22; sd of the estimate ~0.02
+      >>> float(ksg_mutual_information(x, y))
+      0.26
 
     References:
       Kraskov, Stogbauer & Grassberger (2004), "Estimating mutual information",
@@ -439,7 +442,8 @@ def mixed_ksg_mutual_information(
 
     Example:
       >>> labels = jax.random.randint(jax.random.key(0), (2000,), 0, 4)
-      >>> mixed_ksg_mutual_information(labels, labels)  # log 4 = 1.39
+      >>> float(mixed_ksg_mutual_information(labels, labels))  # log 4 = 1.39
+      1.39
 
     References:
       Gao, Kannan, Oh & Viswanath (2017), "Estimating mutual information for
