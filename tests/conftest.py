@@ -19,3 +19,15 @@ def _float64_when_marked(request):
         return
     with jax.enable_x64(True):
         yield
+
+
+# Test files being rewritten elsewhere (issue 14) that still assume x64 for every test:
+# until they carry their own float64 marks, all their tests run with x64. Drop a name
+# here once its file is marked.
+WHOLE_FILES_WITH_X64 = {"test_training.py", "test_tracking.py"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name in WHOLE_FILES_WITH_X64:
+            item.add_marker(pytest.mark.float64)
