@@ -274,7 +274,7 @@ def test_float_symbols_raise(spec):
     for position, name in enumerate(sample_names(spec)):
         if not is_integer_argument(spec, position):
             continue
-        as_float = samples[position].astype(jnp.float64) + 0.5
+        as_float = samples[position].astype(float) + 0.5
         with pytest.raises(TypeError, match=names_argument(name)):
             call(spec, replace(samples, position, as_float))
 
@@ -284,7 +284,7 @@ def test_mixed_ksg_accepts_float_labels():
     spec = get_estimator("mixed_ksg")
     features, labels = make_samples(spec, 0)
     from_ints = call(spec, (features, labels))
-    from_floats = call(spec, (features, labels.astype(jnp.float64)))
+    from_floats = call(spec, (features, labels.astype(float)))
     assert from_floats == from_ints
 
 
