@@ -16,6 +16,7 @@ from typing import Any
 
 QUANTITIES = ("entropy", "mutual_information", "conditional_mutual_information")
 INPUTS = ("continuous", "discrete", "mixed")
+GRADIENTS = ("smooth", "zero")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +36,12 @@ class EstimatorSpec:
       max_dim: largest total dimension it handles sensibly (None: no limit); the
         benchmark skips tasks above it.
       jittable: whether ``fn`` can be traced by ``jax.jit`` with the defaults.
+      gradient: what ``jax.grad`` gives with respect to the continuous samples.
+        ``"smooth"``: the estimate is differentiable in them (almost everywhere, for
+        nearest-neighbour distances), so it can sit inside a loss; ``"zero"``: it
+        depends on them only through bins, ranks or neighbour counts, so it is
+        piecewise constant and its gradient is zero; ``None``: not differentiated
+        (integer samples only, or a fitted neural critic).
       description: one line for tables and ``--help``.
     """
 
@@ -46,6 +53,7 @@ class EstimatorSpec:
     needs_key: bool = False
     max_dim: int | None = None
     jittable: bool = True
+    gradient: str | None = None
     description: str = ""
 
     def bind(self, **overrides: Any) -> Callable[..., Any]:
@@ -73,6 +81,7 @@ def register_estimator(
     needs_key: bool = False,
     max_dim: int | None = None,
     jittable: bool = True,
+    gradient: str | None = None,
     description: str = "",
 ) -> EstimatorSpec:
     """Adds an estimator to the registry; names are unique."""
@@ -80,6 +89,10 @@ def register_estimator(
         raise ValueError(f"`quantity` must be one of {QUANTITIES}, got {quantity!r}.")
     if inputs not in INPUTS:
         raise ValueError(f"`inputs` must be one of {INPUTS}, got {inputs!r}.")
+    if gradient is not None and gradient not in GRADIENTS:
+        raise ValueError(f"`gradient` must be None or one of {GRADIENTS}, got {gradient!r}.")
+    if gradient is not None and inputs == "discrete":
+        raise ValueError("`gradient` must be None for an estimator of discrete samples.")
     if name in _ESTIMATORS:
         raise ValueError(f"An estimator named {name!r} is already registered.")
     spec = EstimatorSpec(
@@ -91,6 +104,7 @@ def register_estimator(
         needs_key=needs_key,
         max_dim=max_dim,
         jittable=jittable,
+        gradient=gradient,
         description=description,
     )
     _ESTIMATORS[name] = spec

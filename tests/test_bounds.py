@@ -55,6 +55,7 @@ SCALAR_IDS = [
 ]
 
 
+@pytest.mark.float64
 @pytest.mark.parametrize(("fn", "options", "ref"), SCALAR_BOUNDS, ids=SCALAR_IDS)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_matches_numpy_reference_float64(fn, options, ref, seed):
@@ -72,6 +73,8 @@ def test_float32_in_float32_out(fn, options, ref):
     np.testing.assert_allclose(value, ref(scores.astype(np.float64)), rtol=2e-5, atol=2e-5)
 
 
+# Compared with the float64 NumPy loops at 1e-10 to 1e-12.
+@pytest.mark.float64
 @pytest.mark.parametrize("alpha", [0.0, 0.01, 0.5, 1.0])
 def test_interpolated_with_baseline_matches_reference(alpha):
     scores, baseline = _scores(4), _log_baseline()
@@ -82,6 +85,8 @@ def test_interpolated_with_baseline_matches_reference(alpha):
     assert np.isfinite(gradient).all()
 
 
+# Compared with the float64 NumPy loops at 1e-10 to 1e-12.
+@pytest.mark.float64
 def test_interpolated_extreme_scores_stay_exact():
     # One entry per column dominates by e^60: a naive "sum minus own term" leave-one-out
     # mean would cancel to 0 (log = -inf); the reference loops never subtract.
@@ -93,6 +98,8 @@ def test_interpolated_extreme_scores_stay_exact():
     )
 
 
+# Compared with the float64 NumPy loops at 1e-10 to 1e-12.
+@pytest.mark.float64
 def test_interpolated_alpha_zero_is_nwj_with_baseline_one_shift():
     # alpha = 0, baseline a = 1: 1 + E_P[f - 1] - E_Q[e^{f - 1}], the NWJ bound exactly.
     scores = _scores(6)
@@ -107,6 +114,8 @@ def test_js_and_smile_gradients_are_the_js_objective():
         np.testing.assert_allclose(jax.grad(fn)(scores), expected, rtol=1e-12, atol=1e-15)
 
 
+# Compared with the float64 NumPy loops at 1e-10 to 1e-12.
+@pytest.mark.float64
 def test_mine_value_state_and_gradient_match_reference():
     momentum = 0.8
     batches = [_scores(seed) for seed in (10, 11, 12)]
@@ -136,6 +145,8 @@ def test_mine_large_scores_do_not_overflow_float32():
     np.testing.assert_allclose(objective, reference.dv_bound_reference(scores), atol=1e-3)
 
 
+# Compared with the float64 NumPy loops at 1e-10 to 1e-12.
+@pytest.mark.float64
 def test_infonce_never_exceeds_log_batch_size():
     rng = np.random.default_rng(14)
     for n in (2, 5, 64):
@@ -152,8 +163,8 @@ def _correlated_gaussian(key, n, dim, mutual_information):
     """x, y in R^dim with per-coordinate correlation rho; I = -dim/2 log(1 - rho^2)."""
     rho = math.sqrt(1 - math.exp(-2 * mutual_information / dim))
     key_x, key_noise = jax.random.split(key)
-    x = jax.random.normal(key_x, (n, dim), jnp.float64)
-    y = rho * x + math.sqrt(1 - rho**2) * jax.random.normal(key_noise, (n, dim), jnp.float64)
+    x = jax.random.normal(key_x, (n, dim))
+    y = rho * x + math.sqrt(1 - rho**2) * jax.random.normal(key_noise, (n, dim))
     return x, y, rho
 
 
@@ -165,6 +176,9 @@ def _true_log_ratio(x, y, rho):
     return jnp.sum(-0.5 * math.log(1 - rho**2) - quadratic / (2 * (1 - rho**2)), axis=-1)
 
 
+# The tolerances are set for the float64 draw from key 0 (JAX draws other numbers in
+# float32, a different Monte-Carlo sample).
+@pytest.mark.float64
 @pytest.mark.parametrize(
     ("name", "shift", "tolerance"),
     [
@@ -211,8 +225,10 @@ def test_jit_and_vmap_match_loop(fn, options, ref):
     compiled = jax.jit(lambda s: fn(s, **options))
     batched = jax.vmap(lambda s: fn(s, **options))(stack)
     looped = np.array([fn(s, **options) for s in stack])
-    np.testing.assert_allclose(batched, looped, rtol=1e-12)
-    np.testing.assert_allclose(compiled(stack[0]), looped[0], rtol=1e-12)
+    # Same operations in float32; vmapped and jitted reductions may round differently
+    # (measured up to 3.7e-7 relative), hence 2e-6.
+    np.testing.assert_allclose(batched, looped, rtol=2e-6)
+    np.testing.assert_allclose(compiled(stack[0]), looped[0], rtol=2e-6)
 
 
 @pytest.mark.parametrize(("fn", "options", "ref"), SCALAR_BOUNDS, ids=SCALAR_IDS)
@@ -282,7 +298,9 @@ CRITIC_OPTIONS = {
 
 
 @pytest.mark.parametrize("name", sorted(bounds.CRITICS))
-@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+@pytest.mark.parametrize(
+    "dtype", [jnp.float32, pytest.param(jnp.float64, marks=pytest.mark.float64)]
+)
 def test_critic_score_matrix_equals_per_pair_scores(name, dtype):
     critic = bounds.CRITICS[name](3, 2, **CRITIC_OPTIONS[name], param_dtype=dtype, rngs=nnx.Rngs(0))
     rng = np.random.default_rng(0)

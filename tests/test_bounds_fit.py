@@ -21,8 +21,9 @@ SMALL = dict(
 N, DIM = 120, 3
 
 
-def _gaussian_pair(key, n, dim, mutual_information, dtype=jnp.float64):
-    """x, y in R^dim, per-coordinate correlation rho: I(X; Y) = -dim/2 log(1 - rho^2)."""
+def _gaussian_pair(key, n, dim, mutual_information, dtype=float):
+    """x, y in R^dim, per-coordinate correlation rho: I(X; Y) = -dim/2 log(1 - rho^2).
+    JAX's default float dtype unless ``dtype`` is given."""
     rho = math.sqrt(1 - math.exp(-2 * mutual_information / dim))
     key_x, key_noise = jax.random.split(key)
     x = jax.random.normal(key_x, (n, dim), dtype)
@@ -47,8 +48,11 @@ def test_vmap_over_seeds_equals_loop():
     assert batched.held_out_curve.shape == (3, 3)
     for i, key in enumerate(keys):
         single = bounds.fit_mutual_information(key, x, y, **SMALL)
-        # float64, 15 steps: vmap only reorders sums, differences stay at rounding level.
-        _assert_same_fit(jax.tree.map(lambda leaf, i=i: leaf[i], batched), single)
+        # float32, 15 steps: vmap only reorders sums; the rounding differences (6e-8
+        # relative) grow through the steps to 2.4e-7 absolute (measured), hence 1e-6.
+        _assert_same_fit(
+            jax.tree.map(lambda leaf, i=i: leaf[i], batched), single, rtol=1e-5, atol=1e-6
+        )
 
 
 def test_jit_of_vmap_over_tasks_equals_loop():
@@ -60,9 +64,11 @@ def test_jit_of_vmap_over_tasks_equals_loop():
 
     xs, ys = (jnp.stack(arrays) for arrays in zip(*pairs, strict=True))
     batched = jax.jit(jax.vmap(estimate))(xs, ys)
-    _close(batched, [estimate(x, y) for x, y in pairs])
+    # float32 rounding grown through 15 steps, as in test_vmap_over_seeds_equals_loop.
+    _close(batched, [estimate(x, y) for x, y in pairs], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.float64  # float64 samples must give float64 results
 def test_result_fields_and_settings_float64():
     x, y = _gaussian_pair(jax.random.key(5), N, DIM, 0.5)
     fit = bounds.fit_mutual_information(jax.random.key(6), x, y, **SMALL)

@@ -71,7 +71,9 @@ def test_twelve_bit_statistics_match_the_published_task():
     joint[np.arange(4096), task.y] = 1 / 4096
     information = float(mutual_information(joint, base=2))
     assert information == pytest.approx(VAR_U_MUTUAL_INFORMATION_BITS, abs=5e-6)
-    assert information == pytest.approx(binary_entropy_bits(VAR_U_POSITIVES / 4096), abs=1e-12)
+    # In the default float32 the 8192-cell table sums to H(Y) within rounding (measured
+    # 5.3e-7 bits), hence 2e-6.
+    assert information == pytest.approx(binary_entropy_bits(VAR_U_POSITIVES / 4096), abs=2e-6)
 
 
 def test_sphere_points_are_the_icosahedron():

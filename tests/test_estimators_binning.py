@@ -32,6 +32,9 @@ def layer(seed, n=N, d=D):
     return np.tanh(rng.normal(size=(n, d)) * np.linspace(0.5, 3.0, d))
 
 
+# The reference bins the float64 values: in float32 a value within rounding of a bin edge
+# could fall into the neighbouring bin, so the same-symbols comparison runs with x64.
+@pytest.mark.float64
 @pytest.mark.parametrize("binning", BINNINGS, ids=lambda b: "-".join(map(str, b)))
 def test_matches_numpy_digitize_and_unique(binning):
     t = layer(0)
@@ -68,7 +71,8 @@ def test_closed_forms():
     n = 256
     # Every input in its own bin: H = I(X;T) = log n for n equiprobable inputs.
     separated = np.arange(n, dtype=np.float64)[:, None]
-    np.testing.assert_allclose(binned_entropy(separated, n_bins=n), np.log(n), rtol=1e-12)
+    # Default float32: log(256) from 256 rounded terms, measured 3e-9 relative off.
+    np.testing.assert_allclose(binned_entropy(separated, n_bins=n), np.log(n), rtol=1e-6)
     # One bin (or a constant layer): zero.
     assert float(binned_entropy(separated, n_bins=1)) == 0.0
     assert float(binned_entropy(np.full((n, 3), 0.3))) == 0.0
@@ -76,7 +80,7 @@ def test_closed_forms():
     labels = np.repeat(np.arange(4), n // 4)
     t = labels[:, None] + 0.1 * np.random.default_rng(3).random((n, 2))
     np.testing.assert_allclose(
-        binned_mutual_information(t, labels, bin_width=0.5), np.log(4), rtol=1e-12
+        binned_mutual_information(t, labels, bin_width=0.5), np.log(4), rtol=1e-6
     )
     # T independent of the labels and in a single bin: I(T;Y) = 0.
     assert float(binned_mutual_information(t, labels, n_bins=1)) == 0.0
@@ -89,6 +93,9 @@ def test_values_outside_range_go_to_edge_bins():
     np.testing.assert_allclose(binned_entropy(t, n_bins=2, value_range=(-1, 1)), want)
 
 
+# The reference bins the float64 values: in float32 a value within rounding of a bin edge
+# could fall into the neighbouring bin, so the same-symbols comparison runs with x64.
+@pytest.mark.float64
 def test_jit_and_vmap_over_seeds():
     t = np.stack([layer(seed, n=256, d=3) for seed in range(5)])
     labels = np.random.default_rng(4).integers(0, 3, (5, 256))
@@ -115,6 +122,8 @@ def test_jit_and_vmap_over_seeds():
     )
 
 
+# float64 inputs must give a float64 result.
+@pytest.mark.float64
 def test_dtype_follows_input():
     t = layer(5)
     labels = np.arange(N) % 2

@@ -76,6 +76,7 @@ def test_keep_rows_drops_half_written_line_and_keeps_quoted_values(tmp_path):
 # --- checkpoints ---
 
 
+@pytest.mark.float64  # a float64 leaf must come back float64
 def test_checkpoint_roundtrip_keeps_structure_dtype_and_record(tmp_path):
     tree = {
         "params": (jnp.arange(6.0).reshape(2, 3), jnp.ones(2, jnp.float64)),

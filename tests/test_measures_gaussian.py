@@ -12,6 +12,10 @@ from infojax import measures
 # Cholesky log-determinants of well-conditioned matrices (condition number < 100) in
 # float64: relative error ~1e-14, so 1e-10 is a safe bound.
 F64 = {"rtol": 1e-10, "atol": 1e-12}
+# The comparisons at this precision are marked float64 (run with x64 enabled): a float32
+# tolerance wide enough for rounding would also let small formula errors through. The
+# default float32 path of these measures is checked by test_jit_vmap_grad_and_dtype in
+# test_measures.py.
 
 
 def random_covariance(seed, d):
@@ -20,6 +24,7 @@ def random_covariance(seed, d):
     return a @ a.T + 0.5 * d * np.eye(d)
 
 
+@pytest.mark.float64
 @pytest.mark.parametrize("d", [1, 2, 5])
 def test_gaussian_entropy_matches_scipy(d):
     covs = np.stack([random_covariance(seed, d) for seed in range(4)])
@@ -30,6 +35,7 @@ def test_gaussian_entropy_matches_scipy(d):
     )
 
 
+@pytest.mark.float64
 def test_gaussian_entropy_by_numerical_integration():
     # -int p log p dx for N(0, 2.5^2); quad's error estimate is < 1e-9 here.
     sigma = 2.5
@@ -52,6 +58,7 @@ def correlated_pairs_covariance(rhos):
     return cov
 
 
+@pytest.mark.float64
 @pytest.mark.parametrize("rhos", [[0.0], [0.5], [-0.9], [0.3, 0.8, -0.99]])
 def test_gaussian_mutual_information_of_correlated_pairs(rhos):
     cov = correlated_pairs_covariance(rhos)
@@ -60,6 +67,7 @@ def test_gaussian_mutual_information_of_correlated_pairs(rhos):
     assert float(value) == pytest.approx(expected, abs=1e-12)
 
 
+@pytest.mark.float64
 @pytest.mark.parametrize(("d", "dim_x"), [(2, 1), (4, 1), (5, 3)])
 def test_gaussian_mutual_information_is_difference_of_scipy_entropies(d, dim_x):
     cov = random_covariance(d, d)
@@ -101,6 +109,7 @@ def test_gaussian_kl_divergence_by_monte_carlo():
     assert abs(value - pointwise.mean()) < 5 * standard_error
 
 
+@pytest.mark.float64
 def test_gaussian_kl_divergence_one_dimensional_closed_form():
     # KL(N(m1, s1^2) || N(m2, s2^2)) = log(s2 / s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2.
     m1, s1, m2, s2 = 0.3, 0.7, -1.1, 1.9

@@ -61,6 +61,8 @@ def test_initial_weights_truncated_normal_with_fan_in_std():
     assert np.abs(output_kernel).max() <= 2 / np.sqrt(fan_out)
 
 
+# float64 parameters and a comparison at 1e-12 with the NumPy forward pass.
+@pytest.mark.float64
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_activations_match_numpy(name):
     x = np.linspace(-6.0, 6.0, 241)
@@ -118,7 +120,9 @@ def test_noise_only_with_a_key_and_positive_std():
     assert not np.allclose(first, other)
 
 
-@pytest.mark.parametrize("param_dtype", [jnp.float32, jnp.float64])
+@pytest.mark.parametrize(
+    "param_dtype", [jnp.float32, pytest.param(jnp.float64, marks=pytest.mark.float64)]
+)
 def test_dtype_follows_params_and_input(param_dtype):
     model = MLP(3, (4,), 2, noise_std=0.1, param_dtype=param_dtype, rngs=nnx.Rngs(0))
     for parameter in jax.tree.leaves(nnx.state(model, nnx.Param)):

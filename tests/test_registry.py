@@ -66,8 +66,9 @@ def is_integer_argument(spec, position):
 
 
 def make_samples(spec, seed, *, n=N_SAMPLES):
-    """Dependent samples for ``spec``: float64 ``(n, 2)`` features (``z``: ``(n, 1)``)
-    and int32 symbols in ``[0, N_SYMBOLS)``."""
+    """Dependent samples for ``spec``: ``(n, 2)`` features (``z``: ``(n, 1)``) in JAX's
+    default float dtype (float32, or float64 under x64) and int32 symbols in
+    ``[0, N_SYMBOLS)``."""
     rng = np.random.default_rng(seed)
     n_args = len(sample_names(spec))
     if spec.inputs == "discrete":
@@ -78,10 +79,10 @@ def make_samples(spec, seed, *, n=N_SAMPLES):
     x = rng.normal(size=(n, 2))
     if spec.inputs == "mixed":
         labels = (x[:, 0] > 0).astype(int) + 2 * (rng.random(n) < 0.5)
-        return jnp.asarray(x, jnp.float64), jnp.asarray(labels, jnp.int32)
+        return jnp.asarray(x), jnp.asarray(labels, jnp.int32)
     y = 0.6 * x + 0.8 * rng.normal(size=(n, 2))
     z = rng.normal(size=(n, 1))
-    return tuple(jnp.asarray(a, jnp.float64) for a in (x, y + z, z)[:n_args])
+    return tuple(jnp.asarray(a) for a in (x, y + z, z)[:n_args])
 
 
 def call(spec, samples, *, seed=0, **overrides):
@@ -162,8 +163,9 @@ def test_value_is_finite_scalar(spec):
     assert np.isfinite(float(value))
 
 
-# Same float64 arithmetic; XLA may fuse and reorder sums differently inside an outer
-# jit, so allow a few ulps amplified by the 20 optimiser steps of the neural bounds.
+# Same arithmetic in the same dtype (float32 by default); XLA may fuse and reorder sums
+# differently inside an outer jit, so allow a few ulps amplified by the 20 optimiser
+# steps of the neural bounds (measured within 1e-7 in float32).
 TRANSFORM_RTOL = 1e-7
 TRANSFORM_ATOL = 1e-10
 
@@ -205,14 +207,7 @@ PRECISION_ATOL = 1e-4
 PRECISION_RTOL = 1e-4
 
 
-# mixed_ksg promotes integer labels to the default float dtype (float64 under x64)
-# before taking the common dtype, so float32 features give a float64 estimate.
-MIXED_KSG_DTYPE_BUG = (
-    "mixed_ksg(float32 features, int32 labels) returns float64: _prepare promotes the "
-    "labels to the default float dtype before jnp.result_type"
-)
-
-
+@pytest.mark.float64  # float64 inputs must give a float64 result
 @pytest.mark.parametrize("spec", params(SPECS, slow=SLOW_NEURAL))
 def test_dtype_follows_input(spec):
     samples64 = make_samples(spec, 0)
@@ -279,7 +274,7 @@ def test_float_symbols_raise(spec):
     for position, name in enumerate(sample_names(spec)):
         if not is_integer_argument(spec, position):
             continue
-        as_float = samples[position].astype(jnp.float64) + 0.5
+        as_float = samples[position].astype(float) + 0.5
         with pytest.raises(TypeError, match=names_argument(name)):
             call(spec, replace(samples, position, as_float))
 
@@ -289,7 +284,7 @@ def test_mixed_ksg_accepts_float_labels():
     spec = get_estimator("mixed_ksg")
     features, labels = make_samples(spec, 0)
     from_ints = call(spec, (features, labels))
-    from_floats = call(spec, (features, labels.astype(jnp.float64)))
+    from_floats = call(spec, (features, labels.astype(float)))
     assert from_floats == from_ints
 
 
@@ -437,6 +432,9 @@ def test_ties_give_finite_value(spec):
     assert np.isfinite(float(value))
 
 
+# A jitter of 1e-9 is below float32's resolution at these values (6e-8 relative): only
+# in float64 does it change the values while keeping their order.
+@pytest.mark.float64
 def test_gaussian_copula_breaks_ties_by_position():
     # Documented: ties are broken by position, so an increasing jitter too small to
     # reorder distinct values leaves the ranks, and hence the estimate, unchanged.
@@ -445,3 +443,82 @@ def test_gaussian_copula_breaks_ties_by_position():
     ramp = 1e-9 * jnp.arange(N_SAMPLES, dtype=jnp.float64)[:, None]
     jittered = tuple(a + ramp for a in tied)
     np.testing.assert_allclose(call(spec, tied), call(spec, jittered), rtol=1e-12)
+
+
+# --- gradients with respect to the samples ---------------------------------------------
+
+DIFFERENTIABLE = [spec for spec in SPECS if spec.gradient is not None]
+SMOOTH = [spec for spec in DIFFERENTIABLE if spec.gradient == "smooth"]
+
+
+def continuous_positions(spec):
+    return tuple(p for p in range(len(sample_names(spec))) if not is_integer_argument(spec, p))
+
+
+def test_gradient_flags_cover_every_continuous_estimator():
+    # Every estimator of continuous samples says what its gradient is, except the neural
+    # bounds (a fitted critic: differentiate the bound on a fixed critic instead).
+    for spec in SPECS:
+        if spec.inputs == "discrete":
+            assert spec.gradient is None, spec.name
+        elif not spec.name.startswith("neural_"):
+            assert spec.gradient in ("smooth", "zero"), spec.name
+    assert {spec.name for spec in SMOOTH} >= {"gaussian", "kde_upper", "kl_entropy"}
+    with pytest.raises(ValueError, match="`gradient`"):
+        from infojax._registry import register_estimator
+
+        register_estimator("never_registered", len, quantity="entropy", gradient="bumpy")
+
+
+@pytest.mark.parametrize("spec", params(DIFFERENTIABLE))
+def test_gradient_with_respect_to_samples(spec):
+    # In the default float32, as a loss would use it: finite, in the samples' dtype and
+    # shape; exactly zero where the estimate is piecewise constant in the samples.
+    samples = make_samples(spec, 0)
+    positions = continuous_positions(spec)
+    gradients = jax.grad(lambda *args: call(spec, args), argnums=positions)(*samples)
+    for position, gradient in zip(positions, gradients, strict=True):
+        assert gradient.dtype == samples[position].dtype == jnp.float32
+        assert gradient.shape == samples[position].shape
+        assert np.isfinite(np.asarray(gradient)).all(), (spec.name, position)
+        if spec.gradient == "zero":
+            assert np.all(np.asarray(gradient) == 0), (spec.name, position)
+        else:
+            assert np.any(np.asarray(gradient) != 0), (spec.name, position)
+
+
+# Central differences along a random direction, in float64: with a step of 1e-6 the
+# truncation error (step^2 times the third derivative) is ~1e-12 and the rounding error
+# (1e-16 times the estimate, over the step) ~1e-10, both far below the tolerance. The
+# nearest-neighbour distances of kl_entropy are piecewise smooth: a step of 1e-6 does not
+# change which point is the k-th neighbour of another (gaps are ~1e-3 at n = 96).
+FINITE_DIFFERENCE_STEP = 1e-6
+FINITE_DIFFERENCE_RTOL = 1e-6
+FINITE_DIFFERENCE_ATOL = 1e-8
+# matrix_renyi's default bandwidth (Scott's rule) is held constant under differentiation
+# (documented) but moves with the samples in a finite difference: fix it here.
+FINITE_DIFFERENCE_OPTIONS = {"matrix_renyi": {"sigma": 0.8}}
+
+
+@pytest.mark.float64
+@pytest.mark.parametrize("spec", params(SMOOTH))
+def test_gradient_matches_central_differences(spec):
+    samples = make_samples(spec, 0)
+    assert samples[0].dtype == jnp.float64
+    options = FINITE_DIFFERENCE_OPTIONS.get(spec.name, {})
+    rng = np.random.default_rng(1)
+    for position in continuous_positions(spec):
+        direction = jnp.asarray(rng.normal(size=samples[position].shape))
+        gradient = jax.grad(lambda *args: call(spec, args, **options), argnums=position)(*samples)
+        along = float(jnp.sum(gradient * direction))
+        step = FINITE_DIFFERENCE_STEP * direction
+        plus = call(spec, replace(samples, position, samples[position] + step), **options)
+        minus = call(spec, replace(samples, position, samples[position] - step), **options)
+        numeric = float(plus - minus) / (2 * FINITE_DIFFERENCE_STEP)
+        np.testing.assert_allclose(
+            along,
+            numeric,
+            rtol=FINITE_DIFFERENCE_RTOL,
+            atol=FINITE_DIFFERENCE_ATOL,
+            err_msg=f"{spec.name}, argument {position}",
+        )

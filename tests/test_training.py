@@ -82,6 +82,7 @@ def test_make_optimizer_sgd_step_is_minus_learning_rate_times_gradient():
     np.testing.assert_allclose(updates["w"], [-0.25, 0.5])
 
 
+@pytest.mark.float64  # compared with the reference step at float64 precision
 def test_make_optimizer_adam_first_step_is_minus_learning_rate_times_sign():
     # Adam's first bias-corrected step is -lr * g / (|g| + eps) = -lr * sign(g).
     optimizer = make_optimizer("adam", learning_rate=4e-4, eps=1e-12)
@@ -108,7 +109,9 @@ def test_make_optimizer_errors(name, learning_rate, options, match):
 # --- one seed ---
 
 
-@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+@pytest.mark.parametrize(
+    "dtype", [jnp.float32, pytest.param(jnp.float64, marks=pytest.mark.float64)]
+)
 def test_full_batch_epoch_is_one_sgd_step_on_the_reference_gradient(dtype):
     x, y = _data(dtype=np.dtype(dtype))
     trainer = _trainer(optax.sgd(0.5), batch_size=len(x), dtype=dtype)
@@ -124,6 +127,7 @@ def test_full_batch_epoch_is_one_sgd_step_on_the_reference_gradient(dtype):
         )
 
 
+@pytest.mark.float64  # hand-written float64 backpropagation at 1e-12
 def test_minibatches_visit_each_example_once_last_batch_smaller():
     # 10 examples in batches of 4: steps on 4, 4 and the last 2 (a mean over 2), in
     # the order of the epoch's permutation.
@@ -142,7 +146,9 @@ def test_minibatches_visit_each_example_once_last_batch_smaller():
     assert not np.array_equal(jax.random.key_data(result.key), jax.random.key_data(state.key))
 
 
-@pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
+@pytest.mark.parametrize(
+    "dtype", [jnp.float32, pytest.param(jnp.float64, marks=pytest.mark.float64)]
+)
 def test_model_of_a_state_matches_reference(dtype):
     x, y = _data(n=50, dtype=np.dtype(dtype))
     trainer = _trainer(optax.adam(1e-3), batch_size=8, dtype=dtype)
@@ -160,6 +166,7 @@ def test_model_of_a_state_matches_reference(dtype):
     np.testing.assert_allclose(got_hidden[0], hidden, atol=tolerance)
 
 
+@pytest.mark.float64  # float64 parameters, compared at 1e-12
 def test_any_loss_function_trains():
     # Least squares on the logit difference: the trainer takes the mean of whatever
     # per-example losses it is given; one full-batch SGD step equals the step on the

@@ -293,6 +293,7 @@ register_estimator(
     quantity="mutual_information",
     inputs="continuous",
     defaults={"base": None, "bias_correction": False},
+    gradient="smooth",
     description="MI of a Gaussian fitted to the samples (covariance log-determinants)",
 )
 register_estimator(
@@ -301,5 +302,6 @@ register_estimator(
     quantity="mutual_information",
     inputs="continuous",
     defaults={"bias_correction": True, "base": None},
+    gradient="zero",
     description="Gaussian-copula MI with analytic bias correction (Ince et al. 2017)",
 )

@@ -393,7 +393,8 @@ def kl_entropy(
 
     Example:
       >>> x = jax.random.normal(jax.random.key(0), (2000, 2))
-      >>> kl_entropy(x)  # true value log(2 pi e) = 2.84 nats
+      >>> float(kl_entropy(x))  # true value log(2 pi e) = 2.84 nats
+      2.86
 
     References:
       Kozachenko & Leonenko (1987), "Sample estimate of the entropy of a random
@@ -492,7 +493,9 @@ def ksg_mutual_information(
 
     Example:
       >>> x, noise = jax.random.normal(jax.random.key(0), (2, 2000))
-      >>> ksg_mutual_information(x, 0.6 * x + 0.8 * noise)  # true -log(0.8) = 0.22
+      >>> y = 0.6 * x + 0.8 * noise  # I(X;Y) = -log(0.8) = 0.22; sd of the estimate ~0.02
+      >>> float(ksg_mutual_information(x, y))
+      0.26
 
     References:
       Kraskov, Stogbauer & Grassberger (2004), "Estimating mutual information",
@@ -655,7 +658,8 @@ def mixed_ksg_mutual_information(
 
     Example:
       >>> labels = jax.random.randint(jax.random.key(0), (2000,), 0, 4)
-      >>> mixed_ksg_mutual_information(labels, labels)  # log 4 = 1.39
+      >>> float(mixed_ksg_mutual_information(labels, labels))  # log 4 = 1.39
+      1.39
 
     References:
       Gao, Kannan, Oh & Viswanath (2017), "Estimating mutual information for
@@ -699,6 +703,7 @@ register_estimator(
     kl_entropy,
     quantity="entropy",
     defaults=_CONTINUOUS_DEFAULTS,
+    gradient="smooth",
     description="Kozachenko-Leonenko k-NN entropy (max-norm)",
 )
 register_estimator(
@@ -706,6 +711,7 @@ register_estimator(
     ksg_mutual_information,
     quantity="mutual_information",
     defaults={**_CONTINUOUS_DEFAULTS, "variant": 1},
+    gradient="zero",
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 1",
 )
 register_estimator(
@@ -713,6 +719,7 @@ register_estimator(
     ksg_mutual_information,
     quantity="mutual_information",
     defaults={**_CONTINUOUS_DEFAULTS, "variant": 2},
+    gradient="zero",
     description="Kraskov-Stogbauer-Grassberger k-NN MI, algorithm 2",
 )
 register_estimator(
@@ -720,6 +727,7 @@ register_estimator(
     ksg_conditional_mutual_information,
     quantity="conditional_mutual_information",
     defaults=_CONTINUOUS_DEFAULTS,
+    gradient="zero",
     description="Frenzel-Pompe k-NN conditional MI",
 )
 register_estimator(
@@ -728,5 +736,6 @@ register_estimator(
     quantity="mutual_information",
     inputs="mixed",
     defaults={"k": 3, "backend": "auto", "block_size": None},
+    gradient="zero",
     description="Gao et al. (2017) k-NN MI for discrete-continuous mixtures",
 )

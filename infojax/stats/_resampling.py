@@ -209,8 +209,12 @@ def permutation_test(
       estimator's units and dtype.
 
     Example:
-      >>> result = permutation_test(jax.random.key(0), estimator, x, y)
-      >>> float(result.p_value)  # doctest: +SKIP
+      >>> from infojax.estimators import gaussian_mutual_information
+      >>> x = jax.random.normal(jax.random.key(1), (500, 1))
+      >>> y = x + jax.random.normal(jax.random.key(2), (500, 1))
+      >>> result = permutation_test(jax.random.key(0), gaussian_mutual_information, x, y)
+      >>> float(result.p_value)  # no shuffle reached the estimate: 1 / (1000 + 1)
+      0.000999
 
     References:
       Phipson & Smyth (2010), Permutation p-values should never be zero,
