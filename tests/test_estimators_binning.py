@@ -184,6 +184,7 @@ def continuous_pair(seed, n, d_x, d_y):
     return x, y
 
 
+@pytest.mark.float64  # a float64 NumPy reference at 1e-12
 @pytest.mark.parametrize(
     ("d_x", "d_y", "n_bins", "equal_mass"),
     [(1, 1, 10, False), (1, 1, 8, True), (2, 1, 7, False), (2, 2, 5, True), (1, 3, 4, False)],
@@ -199,6 +200,7 @@ def test_histogram_mi_matches_numpy_histogramdd(d_x, d_y, n_bins, equal_mass):
     )
 
 
+@pytest.mark.float64  # a float64 NumPy reference at 1e-12
 def test_histogram_mi_default_bins_rule():
     # max(2, floor((n / 5) ** (1 / (d_x + d_y)))): 10 for n = 500 scalars, 4 for d = 3.
     for d_y, bins in ((1, 10), (2, 4)):
@@ -216,6 +218,7 @@ def test_histogram_mi_default_bins_rule():
     )
 
 
+@pytest.mark.float64  # a float64 NumPy reference at 1e-12
 def test_histogram_mi_closed_forms():
     rng = np.random.default_rng(22)
     x = rng.uniform(size=2000)
@@ -236,6 +239,7 @@ def test_histogram_mi_closed_forms():
     )
 
 
+@pytest.mark.float64  # a float64 NumPy reference at 1e-12
 def test_histogram_mi_jit_vmap_dtype_and_bad_input():
     pairs = [continuous_pair(seed, 300, 1, 1) for seed in range(3)]
     xs, ys = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])

@@ -160,6 +160,7 @@ def test_registry_entries():
 # --- degenerate inputs ------------------------------------------------------------
 
 
+@pytest.mark.float64  # float64 scales (1e200) and a float64 rank test
 @pytest.mark.parametrize(
     ("scale", "dtype"),
     [(1e30, np.float32), (1e-30, np.float32), (1e200, np.float64), (1e-200, np.float64)],
@@ -185,6 +186,7 @@ def test_any_scale_gives_the_unscaled_estimate(scale, dtype):
     )
 
 
+@pytest.mark.float64  # float64 scales (1e200) and a float64 rank test
 def test_linearly_dependent_samples_raise():
     x, _ = correlated_gaussians(seed=8, n=100, dim=2, rho=0.0)
     noise = np.random.default_rng(8).normal(size=(100, 1))
