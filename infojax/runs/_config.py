@@ -86,9 +86,7 @@ def check_config(
         value = given[name]
         if name in open_sections:
             if not _is_mapping(value):
-                raise ConfigError(
-                    f"Invalid config: `{name}` must be a mapping, got {value!r}."
-                )
+                raise ConfigError(f"Invalid config: `{name}` must be a mapping, got {value!r}.")
         elif not _same_kind(value, reference):
             raise ConfigError(
                 f"Invalid config: `{name}` must be {_kind_name(reference)} (like the default "

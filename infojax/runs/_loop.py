@@ -209,26 +209,27 @@ def run_units(
     )
     time_left = _TimeLeft()
     left = [features(unit) for unit in units]
+    time_text = ""
     count = 0
     with StopRequests() as stop, bar:
         for index, unit in enumerate(units):
             if stop.requested:
                 return count, True
-            if status is not None:
-                bar.set_postfix_str(status(unit))
+            shown = [status(unit) if status is not None else "", time_text]
+            bar.set_postfix_str("; ".join(text for text in shown if text))
             started = time.perf_counter()
             run_unit(unit)
             count += 1
             # The first unit of a call also compiles: leave it out of the time model.
             if index:
                 time_left.add(left[index], time.perf_counter() - started)
-            seconds = time_left.estimate(np.sum(left[index + 1 :], axis=0)) if left[
-                index + 1 :
-            ] else None
+            remaining = left[index + 1 :]
+            seconds = time_left.estimate(np.sum(remaining, axis=0)) if remaining else None
             if seconds is not None:
-                bar.set_postfix_str(f"about {tqdm.tqdm.format_interval(seconds)} left")
+                time_text = f"about {tqdm.tqdm.format_interval(seconds)} left"
             bar.update(size(unit))
-        return count, stop.requested
+        # A request during the last unit stops nothing: the run is done.
+        return count, False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -355,8 +356,7 @@ def train_in_chunks(
         metrics.keep_epochs_before(start)
         replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
         arrays = tuple(
-            jax.device_put(np.asarray(array), replicated)
-            for array in (*train_data, *measure_data)
+            jax.device_put(np.asarray(array), replicated) for array in (*train_data, *measure_data)
         )
         chunks = [
             np.arange(first, min(first + chunk_epochs, epochs + 1))

@@ -106,9 +106,7 @@ def check_config(config: ml_collections.ConfigDict) -> None:
                 f"options, e.g. dict(name='binning', n_bins=30); got {entry!r}."
             )
         if "," in label or "\n" in label:
-            raise ConfigError(
-                f"Invalid config: estimator label {label!r} has a comma or newline."
-            )
+            raise ConfigError(f"Invalid config: estimator label {label!r} has a comma or newline.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -306,9 +304,7 @@ def _make_plan(config, full, devices) -> _Plan:
     for label, entry in config.tracking.estimators.items():
         options = {key: value for key, value in entry.items() if key != "name"}
         try:
-            estimator = information_plane_estimator(
-                entry["name"], n_classes=n_classes, **options
-            )
+            estimator = information_plane_estimator(entry["name"], n_classes=n_classes, **options)
             # Tracing on abstract inputs runs the estimator's checks of its options'
             # values (and shapes) now, not after training has started.
             jax.eval_shape(
@@ -386,9 +382,7 @@ def _report(directory: RunDirectory, config, full, result: RunResult, labels) ->
         plot_training_curves(metrics, directory.file("training_curves.png"), title=name)
         figures["loss and accuracy"] = "training_curves.png"
     status = (
-        "finished"
-        if result.finished
-        else f"stopped before epoch {result.done} (rerun to resume)"
+        "finished" if result.finished else f"stopped before epoch {result.done} (rerun to resume)"
     )
     write_summary(
         directory.file("summary.md"),

@@ -113,9 +113,7 @@ def plan_benchmark(config: ml_collections.ConfigDict) -> tuple[list[Job], list[S
     positive_int(config, "max_dim", minimum=0)
     sizes = config.sample_sizes
     if not sizes or any(isinstance(n, bool) or not isinstance(n, int) or n < 10 for n in sizes):
-        raise ConfigError(
-            f"Invalid config: `sample_sizes` must be integers >= 10, got {sizes!r}."
-        )
+        raise ConfigError(f"Invalid config: `sample_sizes` must be integers >= 10, got {sizes!r}.")
     suite = _suite(config.suite)
     names = {task.name for task in suite}
     missing = [name for name in config.tasks if name not in names]
@@ -365,5 +363,3 @@ def _finished_jobs(results: MetricsFile, jobs: list[Job], seeds: int) -> set[tup
     if audit.faulty or audit.unexpected:
         results.keep_rows(lambda row: group_of(row) in audit.complete)
     return set(audit.complete)
-
-
