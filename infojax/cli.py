@@ -91,7 +91,7 @@ def _message(error: BaseException, argv: Sequence[str]) -> str:
     )
 
 
-def argv_config_file(argv: Sequence[str]) -> Path | None:
+def _argv_config_file(argv: Sequence[str]) -> Path | None:
     """The config file named by ``--config=FILE`` (or ``--config FILE``) in ``argv``."""
     for index, argument in enumerate(argv):
         if argument.startswith("--config="):
@@ -146,7 +146,7 @@ def main(argv: Sequence[str]) -> int:
 
 def cli() -> None:
     """Entry point of the ``infojax-experiment`` console script."""
-    config_file = argv_config_file(sys.argv)
+    config_file = _argv_config_file(sys.argv)
     if config_file is not None and not config_file.is_file():
         sys.exit(_fail(f"config file {config_file} does not exist."))
     try:
