@@ -162,7 +162,7 @@ def config_differences(
     Returns:
       One description per differing field, sorted by field name (empty when equal).
     """
-    old, new = _flatten(_as_json(saved)), _flatten(_as_json(current))
+    old, new = flatten_config(_as_json(saved)), flatten_config(_as_json(current))
     missing = object()
     changed = []
     for key in sorted(set(old) | set(new)):
@@ -175,14 +175,32 @@ def config_differences(
     return changed
 
 
-def _flatten(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten_config(
+    config: Mapping[str, Any], *, keep: Sequence[str] = (), prefix: str = ""
+) -> dict[str, Any]:
+    """``{"a.b": value}`` for every leaf of nested mappings (``ConfigDict`` included).
+
+    Empty mappings are leaves.
+
+    Args:
+      config: nested mappings.
+      keep: dotted names of sections kept whole (not descended into).
+      prefix: prepended to every name.
+    """
     flat = {}
     for key, value in config.items():
-        if isinstance(value, Mapping) and value:
-            flat.update(_flatten(value, f"{prefix}{key}."))
+        name = f"{prefix}{key}"
+        if is_mapping(value) and value and name not in keep:
+            flat.update(flatten_config(value, keep=keep, prefix=f"{name}."))
         else:
-            flat[f"{prefix}{key}"] = value
+            flat[name] = value
     return flat
+
+
+def is_mapping(value: Any) -> bool:
+    """Whether ``value`` is a mapping (ml_collections' ``ConfigDict`` is not a registered
+    ``Mapping``, but has ``items``)."""
+    return isinstance(value, Mapping) or hasattr(value, "items")
 
 
 def _as_json(config: Mapping[str, Any]) -> Any:

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from infojax.io import flatten_config
+from infojax.io import is_mapping
+
 
 class ConfigError(ValueError):
     """An invalid experiment config. The message names the field and what is wrong."""
@@ -22,24 +25,6 @@ def as_config_dict(config: Any) -> Any:
     if not isinstance(config, Mapping):
         raise ConfigError(f"Invalid config: expected a ConfigDict or a mapping, got {config!r}.")
     return ml_collections.ConfigDict(config)
-
-
-def flatten(config: Mapping[str, Any], *, keep: Sequence[str] = (), prefix: str = "") -> dict:
-    """``{"a.b": value}`` for every leaf of nested mappings (``ConfigDict`` included).
-
-    Args:
-      config: nested mappings.
-      keep: dotted names of sections kept whole (not descended into).
-      prefix: prepended to every name.
-    """
-    flat = {}
-    for key, value in config.items():
-        name = f"{prefix}{key}"
-        if _is_mapping(value) and value and name not in keep:
-            flat.update(flatten(value, keep=keep, prefix=f"{name}."))
-        else:
-            flat[name] = value
-    return flat
 
 
 def check_config(
@@ -62,8 +47,8 @@ def check_config(
     Raises:
       ConfigError: naming the first unknown, missing or mistyped field.
     """
-    given = flatten(config, keep=open_sections)
-    expected = flatten(default, keep=open_sections)
+    given = flatten_config(config, keep=open_sections)
+    expected = flatten_config(default, keep=open_sections)
     for name in given:
         if name not in expected and any(key.startswith(f"{name}.") for key in expected):
             raise ConfigError(
@@ -85,7 +70,7 @@ def check_config(
             raise ConfigError(f"Invalid config: missing field `{name}`.")
         value = given[name]
         if name in open_sections:
-            if not _is_mapping(value):
+            if not is_mapping(value):
                 raise ConfigError(f"Invalid config: `{name}` must be a mapping, got {value!r}.")
         elif not _same_kind(value, reference):
             raise ConfigError(
@@ -94,16 +79,11 @@ def check_config(
             )
 
 
-def _is_mapping(value: Any) -> bool:
-    # ml_collections' ConfigDict is not a registered Mapping.
-    return isinstance(value, Mapping) or hasattr(value, "items")
-
-
 def _same_kind(value: Any, reference: Any) -> bool:
     if reference is None:
         return True
-    if _is_mapping(reference):
-        return _is_mapping(value)
+    if is_mapping(reference):
+        return is_mapping(value)
     if isinstance(reference, bool):
         return isinstance(value, bool)
     if isinstance(reference, int):

@@ -55,7 +55,8 @@ class RunResult:
       total: where it ends: ``epochs + 1``, or the number of jobs.
       unit: ``"epoch"`` or ``"job"``.
       seconds: wall time of this call.
-      total_seconds: wall time of the run over all its calls.
+      total_seconds: wall time of the run over all its calls, where the run records
+        it (the epoch loop keeps it in its checkpoints); otherwise ``seconds``.
     """
 
     workdir: Path

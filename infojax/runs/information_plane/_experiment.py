@@ -18,6 +18,7 @@ from flax import nnx
 
 from infojax import data as _data
 from infojax.io import MetricsFile
+from infojax.io import is_mapping
 from infojax.io import RunDirectory
 from infojax.io import read_metrics
 from infojax.models import MLP
@@ -100,7 +101,7 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     if not estimators:
         raise ConfigError("Invalid config: `tracking.estimators` is empty.")
     for label, entry in estimators.items():
-        if not hasattr(entry, "items") or "name" not in entry:
+        if not is_mapping(entry) or "name" not in entry:
             raise ConfigError(
                 f"Invalid config: `tracking.estimators.{label}` must hold a `name` and "
                 f"options, e.g. dict(name='binning', n_bins=30); got {entry!r}."

@@ -28,6 +28,7 @@ from infojax._registry import EstimatorSpec
 from infojax._registry import get_estimator
 from infojax._registry import list_estimators
 from infojax.io import MetricsFile
+from infojax.io import is_mapping
 from infojax.io import RunDirectory
 from infojax.io import RunDirectoryError
 from infojax.io import audit_rows
@@ -140,7 +141,7 @@ def plan_benchmark(config: ml_collections.ConfigDict) -> tuple[list[Job], list[S
                 f"Invalid config: `estimator_options.{name}`: {name!r} is not among the "
                 f"estimators run ({sorted(chosen)})."
             )
-        if not hasattr(options, "items"):
+        if not is_mapping(options):
             raise ConfigError(
                 f"Invalid config: `estimator_options.{name}` must map option names to "
                 f"values, got {options!r}."
@@ -321,7 +322,8 @@ def run(
             progress=config.progress,
             status=lambda job: f"{job.estimator.name} on {job.task.name}, n={job.n}",
         )
-        finished_jobs = len(_finished_jobs(results, jobs, config.seeds))
+        # Every job run without failing appended all its rows.
+        finished_jobs = len(done) + count - len(failed)
         with directory.file("skipped.csv").open("w", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(("estimator", "task", "reason"))
