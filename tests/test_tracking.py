@@ -165,6 +165,8 @@ def test_estimators_compare_by_name_and_options():
         ("kde", {"variance": 0.1}, "Unknown option"),
         ("kde_upper", {}, "entropy"),
         ("gaussian", {"base": 2}, "base"),
+        ("ksg", {}, "discrete labels"),
+        ("ksg2", {"k": 5}, "discrete labels"),
     ],
 )
 def test_bad_estimators(name, options, match):

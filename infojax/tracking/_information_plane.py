@@ -64,7 +64,9 @@ def information_plane_estimator(
     * any mutual-information estimator of the registry
       (:func:`infojax.estimators.get_estimator`): ``I(X;T)`` from ``(x, t)`` and
       ``I(T;Y)`` from ``(t, labels)`` (labels as a float column for estimators of
-      continuous samples), converted to bits.
+      continuous samples), converted to bits. The nearest-neighbour estimators of
+      continuous samples (KSG) are refused: labels are tied, and their tie check cannot
+      run inside the compiled program.
 
     Args:
       name: ``"binning"``, ``"kde"`` or a registered mutual-information estimator.
@@ -76,7 +78,8 @@ def information_plane_estimator(
 
     Raises:
       ValueError: for an unknown name, an estimator that cannot give mutual
-        information of continuous activations, or an unknown option.
+        information of continuous activations, a nearest-neighbour estimator of
+        continuous samples (ties: see above), or an unknown option.
 
     References:
       R. Shwartz-Ziv and N. Tishby, "Opening the black box of deep neural networks via
@@ -110,8 +113,19 @@ def information_plane_estimator(
             f"information plane needs mutual information of continuous activations "
             f"('binning', 'kde', or a continuous or mixed mutual-information estimator)."
         )
-    bound = spec.bind(**options)
     labels_as_floats = spec.inputs == "continuous"
+    # The estimators that take `jitter` are the nearest-neighbour ones, which ties make
+    # wrong: labels are tied by nature, saturated and ReLU units often, and inside the
+    # compiled training program their tie check cannot run.
+    if labels_as_floats and "jitter" in spec.defaults:
+        raise ValueError(
+            f"Estimator {name!r} assumes continuous samples without ties, but I(T;Y) pairs "
+            "each layer with discrete labels (and saturated or ReLU units tie too), which "
+            "it would get wrong without a word inside the compiled training program; use "
+            "'binning', 'kde', 'mixed_ksg' (continuous features against discrete labels) or "
+            "'gaussian'."
+        )
+    bound = spec.bind(**options)
 
     def estimate(key, t, x, labels):
         y = labels.astype(t.dtype)[:, None] if labels_as_floats else labels
