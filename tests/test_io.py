@@ -189,5 +189,5 @@ def test_audit_rows():
     assert audit.complete == {0, 2}
     assert audit.missing == {1: 1, 3: 1}
     assert audit.duplicated == {1: 1}
-    assert audit.unexpected == 2  # ("3", "z") and ("9", "a")
+    assert audit.unexpected == {3: 1, 9: 1}  # ("3", "z") and ("9", "a")
     assert audit.faulty == {1, 3}

@@ -115,14 +115,14 @@ class RowAudit:
         ones, each once.
       missing: group -> how many of its expected rows are absent.
       duplicated: group -> how many of its rows repeat an earlier row's key.
-      unexpected: rows of no expected group, or with a key their group does not
-        expect.
+      unexpected: group -> how many of its rows are not expected (the group is not
+        expected at all, or does not expect the row's key).
     """
 
     complete: frozenset
     missing: Mapping[Hashable, int]
     duplicated: Mapping[Hashable, int]
-    unexpected: int
+    unexpected: Mapping[Hashable, int]
 
     @property
     def faulty(self) -> frozenset:
@@ -151,12 +151,12 @@ def audit_rows(
     """
     expected_keys = {group: set(keys) for group, keys in expected.items()}
     counts: dict[Hashable, collections.Counter] = collections.defaultdict(collections.Counter)
-    unexpected = 0
+    unexpected: collections.Counter = collections.Counter()
     for row in rows:
         group = group_of(row)
         key = key_of(row)
         if key not in expected_keys.get(group, ()):
-            unexpected += 1
+            unexpected[group] += 1
             continue
         counts[group][key] += 1
     missing, duplicated, complete = {}, {}, set()
@@ -170,7 +170,7 @@ def audit_rows(
             duplicated[group] = repeats
         if not absent and not repeats:
             complete.add(group)
-    return RowAudit(frozenset(complete), missing, duplicated, unexpected)
+    return RowAudit(frozenset(complete), missing, duplicated, dict(unexpected))
 
 
 def read_metrics(path: str | os.PathLike) -> dict[str, np.ndarray]:

@@ -430,25 +430,21 @@ def _checked_start(store, metrics, measured_epochs, row_key, expected_keys) -> i
     before = [row for row in metrics.keep_rows() if epoch_of(row) < latest]
     expected = {int(epoch): expected_keys for epoch in measured_epochs if epoch < latest}
     audit = audit_rows(before, group_of=epoch_of, key_of=row_key, expected=expected)
-    bad_epochs = set(audit.faulty)
-    if audit.unexpected:
-        bad_epochs |= {
-            epoch_of(row)
-            for row in before
-            if epoch_of(row) not in expected or row_key(row) not in expected_keys
-        }
+    bad_epochs = set(audit.faulty) | set(audit.unexpected)
     if not bad_epochs:
         return latest
     first_bad = min(bad_epochs)
-    restart = max((step for step in store.steps() if step <= first_bad), default=0)
-    for step in store.steps():
+    steps = store.steps()
+    restart = max((step for step in steps if step <= first_bad), default=0)
+    for step in steps:
         if step > restart:
             store.delete(step)
     missing = sum(audit.missing.values())
     repeated = sum(audit.duplicated.values())
+    unexpected = sum(audit.unexpected.values())
     warnings.warn(
         f"{metrics.path} does not match its checkpoint at epoch {latest}: {missing} rows "
-        f"missing, {repeated} repeated, {audit.unexpected} unexpected (first at epoch "
+        f"missing, {repeated} repeated, {unexpected} unexpected (first at epoch "
         f"{first_bad}); recomputing from epoch {restart}.",
         RuntimeWarning,
         stacklevel=3,

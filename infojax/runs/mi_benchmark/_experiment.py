@@ -353,15 +353,16 @@ def _finished_jobs(results: MetricsFile, jobs: list[Job], seeds: int) -> set[tup
     """
     group_of = lambda row: (row[0], row[1], row[7])
     expected = {_job_key(job): {str(seed) for seed in range(seeds)} for job in jobs}
-    rows = results.keep_rows()
-    foreign = sorted({group_of(row) for row in rows if group_of(row) not in expected})
+    audit = audit_rows(
+        results.keep_rows(), group_of=group_of, key_of=lambda row: row[8], expected=expected
+    )
+    foreign = sorted(group for group in audit.unexpected if group not in expected)
     if foreign:
         raise RunDirectoryError(
             f"{results.path} holds rows of {len(foreign)} job(s) this config does not plan "
             f"(first: {', '.join(foreign[0])}); restore the config it was run with, or use "
             "another --workdir."
         )
-    audit = audit_rows(rows, group_of=group_of, key_of=lambda row: row[8], expected=expected)
     if audit.faulty or audit.unexpected:
         results.keep_rows(lambda row: group_of(row) in audit.complete)
     return set(audit.complete)
