@@ -1,4 +1,6 @@
-"""Made-up metrics rows of an information-plane run, with values easy to check by hand."""
+"""Made-up metrics rows of the experiments' runs, with values easy to check by hand."""
+
+import math
 
 
 def information_plane_rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
@@ -17,4 +19,73 @@ def information_plane_rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")
                         0.5 + 0.01 * seed,
                         1.1 / (epoch + 1),
                         0.5,
+                    )
+
+
+IB_CURVE_COLUMNS = (
+    "epoch",
+    "beta_index",
+    "beta",
+    "seed",
+    "split",
+    "loss",
+    "distortion_nats",
+    "rate_nats",
+    "accuracy",
+    "input_information_lower_bits",
+    "input_information_upper_bits",
+    "label_information_lower_bits",
+    "label_information_upper_bits",
+)
+
+
+def ib_curve_rows(epochs, betas=(0.01, 0.1, 1.0), seeds=2, splits=("train", "test"), baseline=True):
+    """Rows of an ib_curve run, in ``IB_CURVE_COLUMNS`` order.
+
+    With ``e`` the epoch, ``b`` the beta index, ``s`` the seed and ``t`` = 0 for train,
+    1 for test: I(X;Z) in [2 - 0.5 b + 0.1 s + 0.1 e, that + 1] bits; I(Z;Y) in
+    [0.5 - 0.1 b + 0.1 s - 0.1 t, that + 0.2] bits; rate 4 - b + 0.2 s nats;
+    distortion 0.2 + 0.1 b + 0.1 t nats; accuracy 0.9 - 0.1 b + 0.02 s - 0.1 t. The
+    deterministic baseline (beta_index -1, beta 0): distortion 0.1 + 0.1 t nats,
+    accuracy 0.95 + 0.02 s - 0.1 t, NaN rate and information.
+    """
+    for epoch in epochs:
+        for seed in range(seeds):
+            for split in splits:
+                test = float(split == "test")
+                if baseline:
+                    distortion = 0.1 + 0.1 * test
+                    accuracy = 0.95 + 0.02 * seed - 0.1 * test
+                    information = (math.nan,) * 4
+                    yield (
+                        epoch,
+                        -1,
+                        0.0,
+                        seed,
+                        split,
+                        distortion,
+                        distortion,
+                        math.nan,
+                        accuracy,
+                        *information,
+                    )
+                for index, beta in enumerate(betas):
+                    input_lower = 2 - 0.5 * index + 0.1 * seed + 0.1 * epoch
+                    label_lower = 0.5 - 0.1 * index + 0.1 * seed - 0.1 * test
+                    rate = 4.0 - index + 0.2 * seed
+                    distortion = 0.2 + 0.1 * index + 0.1 * test
+                    yield (
+                        epoch,
+                        index,
+                        beta,
+                        seed,
+                        split,
+                        distortion + beta * rate,
+                        distortion,
+                        rate,
+                        0.9 - 0.1 * index + 0.02 * seed - 0.1 * test,
+                        input_lower,
+                        input_lower + 1.0,
+                        label_lower,
+                        label_lower + 0.2,
                     )
