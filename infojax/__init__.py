@@ -26,6 +26,8 @@ from infojax.measures import entropy
 from infojax.measures import entropy_from_logits
 from infojax.measures import gaussian_entropy
 from infojax.measures import gaussian_kl_divergence
+from infojax.measures import gaussian_mixture_entropy_bounds
+from infojax.measures import gaussian_mixture_information_bounds
 from infojax.measures import gaussian_mutual_information_from_covariance
 from infojax.measures import interaction_information
 from infojax.measures import joint_entropy
@@ -54,6 +56,8 @@ __all__ = [
     "estimators",
     "gaussian_entropy",
     "gaussian_kl_divergence",
+    "gaussian_mixture_entropy_bounds",
+    "gaussian_mixture_information_bounds",
     "gaussian_mutual_information_from_covariance",
     "interaction_information",
     "io",

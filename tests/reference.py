@@ -867,3 +867,113 @@ def softmax_cross_entropy_reference(logits, labels):
     loss = -log_probabilities[np.arange(len(labels)), labels].mean()
     accuracy = (logits.argmax(axis=1) == labels).mean()
     return loss, accuracy
+
+
+# --- Gaussian mixtures with different diagonal covariances (plain NumPy loops) ---
+
+
+def diagonal_gaussian_kl_reference(mean_p, std_p, mean_q, std_q):
+    """KL(N(mean_p, diag std_p^2) || N(mean_q, diag std_q^2)) in nats, per dimension."""
+    total = 0.0
+    for mp, sp, mq, sq in zip(mean_p, std_p, mean_q, std_q, strict=True):
+        total += 0.5 * (np.log(sq**2 / sp**2) + (sp**2 + (mp - mq) ** 2) / sq**2 - 1)
+    return total
+
+
+def diagonal_gaussian_bhattacharyya_reference(mean_p, std_p, mean_q, std_q):
+    """Bhattacharyya distance between two diagonal Gaussians in nats, per dimension."""
+    total = 0.0
+    for mp, sp, mq, sq in zip(mean_p, std_p, mean_q, std_q, strict=True):
+        v = (sp**2 + sq**2) / 2
+        total += (mp - mq) ** 2 / (8 * v) + 0.5 * np.log(v / (sp * sq))
+    return total
+
+
+def _mixture_arrays(means, stds):
+    means = np.asarray(means, np.float64)
+    return means, np.broadcast_to(np.asarray(stds, np.float64), means.shape)
+
+
+def _pairwise_term(means, stds, weights, divergence):
+    """-sum_i c_i log sum_j c_j exp(-D(p_i, p_j)), one pair at a time."""
+    total = 0.0
+    for i in range(len(means)):
+        inner = 0.0
+        for j in range(len(means)):
+            inner += weights[j] * np.exp(-divergence(means[i], stds[i], means[j], stds[j]))
+        if weights[i] > 0:
+            total -= weights[i] * np.log(inner)
+    return total
+
+
+def gaussian_mixture_entropy_bounds_reference(means, stds, weights=None):
+    """Kolchinsky-Tracey (BD lower, KL upper) bounds on the entropy of a mixture of
+    diagonal Gaussians, in nats."""
+    means, stds = _mixture_arrays(means, stds)
+    n, d = means.shape
+    weights = np.full(n, 1 / n) if weights is None else np.asarray(weights, np.float64)
+    component_entropy = sum(
+        weights[i] * (0.5 * d * np.log(2 * np.pi * np.e) + np.log(stds[i]).sum()) for i in range(n)
+    )
+    lower = component_entropy + _pairwise_term(
+        means, stds, weights, diagonal_gaussian_bhattacharyya_reference
+    )
+    upper = component_entropy + _pairwise_term(means, stds, weights, diagonal_gaussian_kl_reference)
+    return lower, upper
+
+
+def gaussian_mixture_information_bounds_reference(means, stds, labels=None):
+    """(I(X;Z) lower, upper, I(Z;Y) lower, upper) in nats for n equiprobable inputs;
+    the I(Z;Y) bracket pairs the opposite bounds on H(Z) and on each H(Z|y), then is
+    clipped to 0 <= lower <= upper <= min(H(Y), I(X;Z) upper)."""
+    means, stds = _mixture_arrays(means, stds)
+    n = len(means)
+    uniform = np.full(n, 1 / n)
+    bd, kl = diagonal_gaussian_bhattacharyya_reference, diagonal_gaussian_kl_reference
+    input_lower = _pairwise_term(means, stds, uniform, bd)
+    input_upper = _pairwise_term(means, stds, uniform, kl)
+    if labels is None:
+        return input_lower, input_upper, None, None
+    labels = np.asarray(labels)
+    label_lower, label_upper, label_entropy = input_lower, input_upper, 0.0
+    for c in np.unique(labels):
+        members = labels == c
+        p = members.mean()
+        within = np.full(members.sum(), 1 / members.sum())
+        label_lower -= p * _pairwise_term(means[members], stds[members], within, kl)
+        label_upper -= p * _pairwise_term(means[members], stds[members], within, bd)
+        label_entropy -= p * np.log(p)
+    label_upper = min(label_upper, label_entropy, input_upper)
+    label_lower = min(max(label_lower, 0.0), label_upper)
+    return input_lower, input_upper, label_lower, label_upper
+
+
+def gaussian_mixture_monte_carlo(means, stds, weights, labels, n_draws, seed):
+    """Monte Carlo H(Z) and I(Z;Y) of a mixture of diagonal Gaussians, with standard
+    errors: draws i ~ weights, z ~ p_i, y = labels[i]; H(Z) = E[-log p(z)] and
+    I(Z;Y) = E[log p(z | y) - log p(z)], exact log densities by logsumexp."""
+    from scipy.special import logsumexp as _logsumexp
+
+    means, stds = _mixture_arrays(means, stds)
+    n, d = means.shape
+    weights = np.asarray(weights, np.float64)
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    components = rng.choice(n, size=n_draws, p=weights)
+    z = means[components] + stds[components] * rng.standard_normal((n_draws, d))
+    standardised = (z[:, None, :] - means[None]) / stds[None]
+    log_components = (
+        -0.5 * (standardised**2).sum(-1) - np.log(stds).sum(-1)[None] - 0.5 * d * np.log(2 * np.pi)
+    )
+    log_weights = np.log(np.where(weights > 0, weights, 1.0))
+    log_weights = np.where(weights > 0, log_weights, -np.inf)
+    log_density = _logsumexp(log_components + log_weights[None], axis=1)
+    same = labels[components][:, None] == labels[None, :]
+    class_weights = np.where(same, weights[None], 0.0)
+    class_weights = class_weights / class_weights.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        log_class_density = _logsumexp(log_components, b=class_weights, axis=1)
+    pointwise = log_class_density - log_density
+    entropy = (-log_density.mean(), log_density.std() / np.sqrt(n_draws))
+    information = (pointwise.mean(), pointwise.std() / np.sqrt(n_draws))
+    return entropy, information

@@ -1,7 +1,7 @@
 """Exact information measures of known distributions.
 
 Probability tables (distribution over the last axis), logits, and closed forms for
-Gaussians. Nats unless ``base`` is given.
+Gaussians and bounds for Gaussian mixtures. Nats unless ``base`` is given.
 """
 
 from infojax.measures._gaussian import gaussian_entropy
@@ -11,6 +11,9 @@ from infojax.measures._logits import cross_entropy_from_logits
 from infojax.measures._logits import entropy_from_logits
 from infojax.measures._logits import kl_divergence_from_logits
 from infojax.measures._logits import mutual_information_from_logits
+from infojax.measures._mixture import MixtureInformationBounds
+from infojax.measures._mixture import gaussian_mixture_entropy_bounds
+from infojax.measures._mixture import gaussian_mixture_information_bounds
 from infojax.measures._tables import conditional_entropy
 from infojax.measures._tables import conditional_mutual_information
 from infojax.measures._tables import cross_entropy
@@ -26,6 +29,7 @@ from infojax.measures._tables import total_correlation
 from infojax.measures._tables import variation_of_information
 
 __all__ = [
+    "MixtureInformationBounds",
     "conditional_entropy",
     "conditional_mutual_information",
     "cross_entropy",
@@ -34,6 +38,8 @@ __all__ = [
     "entropy_from_logits",
     "gaussian_entropy",
     "gaussian_kl_divergence",
+    "gaussian_mixture_entropy_bounds",
+    "gaussian_mixture_information_bounds",
     "gaussian_mutual_information_from_covariance",
     "interaction_information",
     "joint_entropy",
