@@ -1,8 +1,9 @@
 """infojax: information theory for deep learning, in JAX.
 
 The exact measures are re-exported here (``infojax.entropy``, ...); estimators from
-samples, neural bounds, statistics, ground-truth tasks, data, models, training,
-tracking and the run directory live in their subpackages. The experiments
+samples, neural bounds, information-bottleneck objectives, statistics, ground-truth
+tasks, data, models, training, tracking and the run directory live in their
+subpackages. The experiments
 (``infojax.runs``) and the command line (``infojax.cli``) are imported on their own:
 ``import infojax`` loads no plotting, checkpointing or flag library.
 """
@@ -14,6 +15,7 @@ from infojax import estimators
 from infojax import io
 from infojax import measures
 from infojax import models
+from infojax import objectives
 from infojax import stats
 from infojax import tasks
 from infojax import tracking
@@ -28,6 +30,7 @@ from infojax.measures import gaussian_entropy
 from infojax.measures import gaussian_kl_divergence
 from infojax.measures import gaussian_mixture_entropy_bounds
 from infojax.measures import gaussian_mixture_information_bounds
+from infojax.measures import gaussian_mixture_information_estimate
 from infojax.measures import gaussian_mutual_information_from_covariance
 from infojax.measures import interaction_information
 from infojax.measures import joint_entropy
@@ -58,6 +61,7 @@ __all__ = [
     "gaussian_kl_divergence",
     "gaussian_mixture_entropy_bounds",
     "gaussian_mixture_information_bounds",
+    "gaussian_mixture_information_estimate",
     "gaussian_mutual_information_from_covariance",
     "interaction_information",
     "io",
@@ -70,6 +74,7 @@ __all__ = [
     "mutual_information",
     "mutual_information_from_logits",
     "normalized_mutual_information",
+    "objectives",
     "renyi_entropy",
     "stats",
     "tasks",

@@ -32,8 +32,12 @@ IB_CURVE_COLUMNS = (
     "distortion_nats",
     "rate_nats",
     "accuracy",
+    "input_information_bits",
+    "input_information_se_bits",
     "input_information_lower_bits",
     "input_information_upper_bits",
+    "label_information_bits",
+    "label_information_se_bits",
     "label_information_lower_bits",
     "label_information_upper_bits",
 )
@@ -44,7 +48,8 @@ def ib_curve_rows(epochs, betas=(0.01, 0.1, 1.0), seeds=2, splits=("train", "tes
 
     With ``e`` the epoch, ``b`` the beta index, ``s`` the seed and ``t`` = 0 for train,
     1 for test: I(X;Z) in [2 - 0.5 b + 0.1 s + 0.1 e, that + 1] bits; I(Z;Y) in
-    [0.5 - 0.1 b + 0.1 s - 0.1 t, that + 0.2] bits; rate 4 - b + 0.2 s nats;
+    [0.5 - 0.1 b + 0.1 s - 0.1 t, that + 0.2] bits; each estimate at the middle of its
+    bracket with standard error 0.01; rate 4 - b + 0.2 s nats;
     distortion 0.2 + 0.1 b + 0.1 t nats; accuracy 0.9 - 0.1 b + 0.02 s - 0.1 t. The
     deterministic baseline (beta_index -1, beta 0): distortion 0.1 + 0.1 t nats,
     accuracy 0.95 + 0.02 s - 0.1 t, NaN rate and information.
@@ -56,7 +61,7 @@ def ib_curve_rows(epochs, betas=(0.01, 0.1, 1.0), seeds=2, splits=("train", "tes
                 if baseline:
                     distortion = 0.1 + 0.1 * test
                     accuracy = 0.95 + 0.02 * seed - 0.1 * test
-                    information = (math.nan,) * 4
+                    information = (math.nan,) * 8
                     yield (
                         epoch,
                         -1,
@@ -84,8 +89,12 @@ def ib_curve_rows(epochs, betas=(0.01, 0.1, 1.0), seeds=2, splits=("train", "tes
                         distortion,
                         rate,
                         0.9 - 0.1 * index + 0.02 * seed - 0.1 * test,
+                        input_lower + 0.5,
+                        0.01,
                         input_lower,
                         input_lower + 1.0,
+                        label_lower + 0.1,
+                        0.01,
                         label_lower,
                         label_lower + 0.2,
                     )

@@ -583,10 +583,13 @@ TRANSFORM_CASES = {
 
 # Public names that return several values, with their own jit / vmap / grad / dtype
 # tests in test_measures_mixture.py.
+# Tested in tests/test_measures_mixture.py and tests/test_measures_mixture_sampled.py.
 TUPLE_VALUED = {
     "MixtureInformationBounds",
+    "MixtureInformationEstimate",
     "gaussian_mixture_entropy_bounds",
     "gaussian_mixture_information_bounds",
+    "gaussian_mixture_information_estimate",
 }
 
 

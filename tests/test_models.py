@@ -12,6 +12,10 @@ from scipy.stats import truncnorm
 
 from infojax.models import ACTIVATIONS
 from infojax.models import MLP
+from infojax.models import ClassConditionalGaussian
+from infojax.models import GaussianEncoder
+from infojax.models import GaussianMixturePrior
+from infojax.models import NoisyEncoder
 
 
 def layer_params(model):
@@ -206,3 +210,79 @@ def test_models_of_several_seeds_with_vmap():
         np.testing.assert_allclose(logits[seed], single_logits, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(hidden[0][seed], single_hidden[0], rtol=1e-5, atol=1e-6)
     assert not np.allclose(logits[0], logits[1])
+
+
+# Stochastic encoders and the learned densities of the IB objectives.
+
+
+def test_gaussian_encoder_outputs_and_samples():
+    encoder = GaussianEncoder(5, (16,), 3, std_offset=2.0, rngs=nnx.Rngs(0))
+    x = jnp.asarray(np.random.default_rng(0).normal(size=(4, 5)), jnp.float32)
+    mean, std = encoder(x)
+    assert mean.shape == std.shape == (4, 3)
+    # std = softplus(a - offset) with (mean, a) the network's two halves.
+    outputs, _ = encoder.network(x)
+    np.testing.assert_allclose(mean, outputs[:, :3], rtol=1e-6)
+    np.testing.assert_allclose(std, np.log1p(np.exp(np.asarray(outputs[:, 3:]) - 2.0)), rtol=1e-5)
+    draws = jax.vmap(lambda key: encoder.sample(key, x))(
+        jax.random.split(jax.random.key(1), 20_000)
+    )
+    # Monte Carlo moments of 2e4 draws: within 5 standard errors.
+    np.testing.assert_allclose(draws.mean(0), mean, atol=float(5 * std.max() / np.sqrt(20_000)))
+    np.testing.assert_allclose(draws.std(0), std, rtol=0.05)
+
+
+@pytest.mark.parametrize("learn_noise", [True, False])
+def test_noisy_encoder_noise_is_trained_only_when_asked(learn_noise):
+    encoder = NoisyEncoder(4, (8,), 2, noise_std=0.3, learn_noise=learn_noise, rngs=nnx.Rngs(0))
+    mean, std = encoder(jnp.ones((6, 4)))
+    assert mean.shape == std.shape == (6, 2)
+    np.testing.assert_allclose(std, 0.3, rtol=1e-6)
+    trained = nnx.state(encoder, nnx.Param)
+    assert ("log_noise_std" in trained) == learn_noise
+    z = encoder.sample(jax.random.key(0), jnp.ones((6, 4)))
+    assert z.shape == (6, 2) and not np.allclose(z, mean)
+
+
+def test_class_conditional_gaussian_and_mixture_prior_shapes():
+    backward = ClassConditionalGaussian(3, 2, rngs=nnx.Rngs(0))
+    mean, std = backward(jnp.asarray([0, 2, 2]))
+    np.testing.assert_allclose(mean[1], mean[2])
+    np.testing.assert_allclose(std, 1.0)
+    assert "log_stds" not in nnx.state(
+        ClassConditionalGaussian(3, 2, learn_std=False, rngs=nnx.Rngs(0)), nnx.Param
+    )
+    prior = GaussianMixturePrior(4, 2, rngs=nnx.Rngs(0))
+    assert prior.log_prob(jnp.zeros((5, 7, 2))).shape == (5, 7)
+
+
+def test_stochastic_modules_under_jit_and_vmap_over_keys():
+    def build(key):
+        return nnx.split(GaussianEncoder(3, (4,), 2, rngs=nnx.Rngs(params=key)))[1]
+
+    graphdef = nnx.split(nnx.eval_shape(lambda: GaussianEncoder(3, (4,), 2, rngs=nnx.Rngs(0))))[0]
+    states = jax.vmap(build)(jax.random.split(jax.random.key(0), 3))
+    x = jnp.ones((5, 3))
+    means = jax.jit(jax.vmap(lambda state: nnx.merge(graphdef, state)(x)[0]))(states)
+    single = nnx.merge(graphdef, jax.tree.map(lambda leaf: leaf[1], states))(x)[0]
+    np.testing.assert_allclose(means[1], single, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "build, match",
+    [
+        (lambda: GaussianEncoder(3, (4,), 0, rngs=nnx.Rngs(0)), "`latent_features`"),
+        (lambda: GaussianEncoder(3, (4,), 2, std_offset="a", rngs=nnx.Rngs(0)), "`std_offset`"),
+        (lambda: NoisyEncoder(3, (4,), 2, noise_std=0.0, rngs=nnx.Rngs(0)), "`noise_std`"),
+        (lambda: ClassConditionalGaussian(0, 2, rngs=nnx.Rngs(0)), "`n_classes`"),
+        (lambda: GaussianMixturePrior(2, -1, rngs=nnx.Rngs(0)), "`latent_features`"),
+    ],
+)
+def test_stochastic_modules_reject_bad_sizes(build, match):
+    with pytest.raises(ValueError, match=match):
+        build()
+
+
+def test_stochastic_modules_take_rngs_by_keyword_only():
+    with pytest.raises(TypeError):
+        GaussianEncoder(3, (4,), 2, nnx.Rngs(0))

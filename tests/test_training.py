@@ -304,3 +304,44 @@ def test_run_epochs_measures_then_trains_under_masks():
     np.testing.assert_allclose(
         measured["value"], [[0, 1000], [0, 0], [20, 1040], [20, 1040], [0, 0]]
     )
+
+
+class _Scale(nnx.Variable):
+    """A per-network constant that is not trained."""
+
+
+def test_factory_arguments_differ_per_network_under_vmap():
+    # Networks whose loss is scaled by a per-network constant (as an IB objective's
+    # beta) train together; each equals the same network trained alone.
+    class Scaled(nnx.Module):
+        def __init__(self, scale, *, rngs):
+            self.network = MLP(4, (3,), 2, activation="tanh", rngs=rngs)
+            self.scale = _Scale(jnp.asarray(scale, jnp.float32))
+
+    def scaled_loss(key, model, x, y):
+        return model.scale[...] * cross_entropy(key, model.network, x, y)
+
+    trainer = Trainer.create(
+        lambda rngs, scale: Scaled(scale, rngs=rngs),
+        optax.sgd(0.5),
+        batch_size=8,
+        loss_fn=scaled_loss,
+        factory_args=(1.0,),
+    )
+    x, y = _data(n=20)
+    keys, scales = seed_keys(0, 3), jnp.asarray([0.0, 1.0, 3.0])
+    states = jax.vmap(trainer.init)(keys, scales)
+    assert "scale" not in states.params and "scale" in states.rest
+    states = jax.jit(jax.vmap(trainer.train_epoch, in_axes=(0, None, None)))(states, x, y)
+    one = jax.jit(lambda key, scale: trainer.train_epoch(trainer.init(key, scale), x, y))
+    for index in range(3):
+        alone = one(keys[index], scales[index])
+        for stacked, single in zip(_arrays(states), _arrays(alone), strict=True):
+            np.testing.assert_allclose(stacked[index], single, rtol=1e-6, atol=1e-7)
+    # Scale 0: the loss is zero, so the parameters do not move.
+    initial = jax.vmap(trainer.init)(keys, scales)
+    for before, after in zip(
+        jax.tree.leaves(initial.params), jax.tree.leaves(states.params), strict=True
+    ):
+        np.testing.assert_array_equal(before[0], after[0])
+        assert not np.allclose(before[2], after[2])

@@ -14,6 +14,8 @@ from infojax.measures._logits import mutual_information_from_logits
 from infojax.measures._mixture import MixtureInformationBounds
 from infojax.measures._mixture import gaussian_mixture_entropy_bounds
 from infojax.measures._mixture import gaussian_mixture_information_bounds
+from infojax.measures._mixture_sampled import MixtureInformationEstimate
+from infojax.measures._mixture_sampled import gaussian_mixture_information_estimate
 from infojax.measures._tables import conditional_entropy
 from infojax.measures._tables import conditional_mutual_information
 from infojax.measures._tables import cross_entropy
@@ -30,6 +32,7 @@ from infojax.measures._tables import variation_of_information
 
 __all__ = [
     "MixtureInformationBounds",
+    "MixtureInformationEstimate",
     "conditional_entropy",
     "conditional_mutual_information",
     "cross_entropy",
@@ -40,6 +43,7 @@ __all__ = [
     "gaussian_kl_divergence",
     "gaussian_mixture_entropy_bounds",
     "gaussian_mixture_information_bounds",
+    "gaussian_mixture_information_estimate",
     "gaussian_mutual_information_from_covariance",
     "interaction_information",
     "joint_entropy",

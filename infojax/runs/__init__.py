@@ -9,6 +9,7 @@ configs under ``configs/``.
 import os
 from typing import Any
 
+from infojax.runs import ib_curve
 from infojax.runs import information_plane
 from infojax.runs import mi_benchmark
 from infojax.runs._config import ConfigError
@@ -21,6 +22,7 @@ from infojax.runs._loop import split_cpu
 from infojax.runs._loop import train_in_chunks
 
 EXPERIMENTS = {
+    "ib_curve": ib_curve,
     "information_plane": information_plane,
     "mi_benchmark": mi_benchmark,
 }

@@ -295,6 +295,7 @@ def train_in_chunks(
     rows: Callable[[int, Any], Iterable[Sequence[object]]],
     row_key: Callable[[Sequence[str]], Hashable],
     expected_keys: Collection[Hashable],
+    member_args: Sequence[Any] = (),
     progress: bool = True,
     max_chunks: int | None = None,
 ) -> RunResult:
@@ -333,6 +334,11 @@ def train_in_chunks(
       rows: ``(epoch, measured) -> rows`` of one measured epoch.
       row_key: a row's identity within its epoch (from its values as strings).
       expected_keys: the identities of the rows of one measured epoch.
+      member_args: per-network arguments of the trainer's ``model_factory``
+        (:meth:`~infojax.training.Trainer.init`), each an array with one row per
+        network (leading axis ``seeds``): networks that differ in them (a sweep of an
+        objective's ``beta``) train in the same program. The padding networks repeat
+        the last row.
       progress: show a progress bar.
       max_chunks: stop after this many chunks (None: run to the end).
 
@@ -346,7 +352,16 @@ def train_in_chunks(
     mesh = training.mesh
     measured_epochs = np.unique(np.asarray(list(measured_epochs), dtype=np.int64))
     chunk_epochs = min(chunk_epochs, epochs + 1)
-    template = programs.init(seed_keys(seed, padded_seed_count(seeds, mesh)))
+    padded = padded_seed_count(seeds, mesh)
+    args = []
+    for values in member_args:
+        values = np.asarray(values)
+        if values.shape[:1] != (seeds,):
+            raise ValueError(
+                f"`member_args` must have one row per network ({seeds}), got shape {values.shape}."
+            )
+        args.append(np.concatenate([values, np.repeat(values[-1:], padded - seeds, axis=0)]))
+    template = programs.init(seed_keys(seed, padded), *args)
     store = CheckpointStore(directory.file("checkpoints"))
     try:
         start = _checked_start(store, metrics, measured_epochs, row_key, expected_keys)

@@ -91,13 +91,18 @@ class TrainState(NamedTuple):
 class Trainer:
     """Pure minibatch training of a Flax NNX model on a loss function.
 
-    The model is built by ``model_factory(rngs)``; each epoch visits the training set
+    The model is built by ``model_factory(rngs, *factory_args)``; each epoch visits the training set
     once in a fresh random order in minibatches of ``batch_size`` (the last one smaller
     when ``batch_size`` does not divide the set, as Keras does) and takes one optimizer
     step per minibatch on the mean of ``loss_fn`` over its examples.
 
+    ``factory_args`` are per-network values given to :meth:`init` (e.g. the trade-off
+    ``beta`` of an information-bottleneck objective, kept by the model as a non-trained
+    variable), so that networks that differ in them train together under ``vmap``;
+    :meth:`create` takes example values of them (only their shapes and dtypes count).
+
     Attributes:
-      model_factory: ``rngs -> nnx.Module``.
+      model_factory: ``(rngs, *factory_args) -> nnx.Module``.
       optimizer: the Optax transformation.
       batch_size: minibatch size (static).
       loss_fn: ``(key, model, x, y) -> per-example losses`` (:data:`LossFn`), e.g. the
@@ -105,7 +110,7 @@ class Trainer:
       graphdef: the model's graph definition (filled in by :meth:`create`).
     """
 
-    model_factory: Callable[[nnx.Rngs], nnx.Module]
+    model_factory: Callable[..., nnx.Module]
     optimizer: optax.GradientTransformation
     batch_size: int
     loss_fn: LossFn
@@ -114,30 +119,37 @@ class Trainer:
     @classmethod
     def create(
         cls,
-        model_factory: Callable[[nnx.Rngs], nnx.Module],
+        model_factory: Callable[..., nnx.Module],
         optimizer: optax.GradientTransformation,
         *,
         batch_size: int,
         loss_fn: LossFn,
+        factory_args: tuple[Any, ...] = (),
     ) -> Trainer:
-        """A trainer for ``model_factory``'s model; builds the model only abstractly."""
+        """A trainer for ``model_factory``'s model; builds the model only abstractly.
+
+        ``factory_args`` are example values of the per-network arguments that
+        :meth:`init` will pass to ``model_factory`` after ``rngs`` (none by default).
+        """
         if not isinstance(batch_size, int) or batch_size <= 0:
             raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
-        abstract_model = nnx.eval_shape(lambda: model_factory(nnx.Rngs(0)))
+        abstract_model = nnx.eval_shape(lambda: model_factory(nnx.Rngs(0), *factory_args))
         graphdef, _, _ = nnx.split(abstract_model, nnx.Param, ...)
         return cls(model_factory, optimizer, batch_size, loss_fn, graphdef)
 
-    def init(self, key: jax.Array) -> TrainState:
+    def init(self, key: jax.Array, *factory_args: Any) -> TrainState:
         """A freshly initialised network and optimizer for one seed.
 
         Args:
           key: this seed's PRNG key (``jax.random.key``).
+          *factory_args: this network's arguments of ``model_factory`` (after
+            ``rngs``), shaped like the examples given to :meth:`create`.
 
         Returns:
           The seed's :class:`TrainState`.
         """
         model_key, state_key = jax.random.split(key)
-        model = self.model_factory(nnx.Rngs(params=model_key))
+        model = self.model_factory(nnx.Rngs(params=model_key), *factory_args)
         _, params, rest = nnx.split(model, nnx.Param, ...)
         return TrainState(params, rest, self.optimizer.init(params), state_key)
 

@@ -2,10 +2,11 @@
 metrics file.
 
 Each row of ``metrics.csv`` is one (epoch, beta_index, beta, seed, split): the loss,
-its distortion and rate (nats), the accuracy, and rigorous brackets (bits) on
-``I(X;Z)`` and ``I(Z;Y)``. Rows with ``beta_index = -1`` come from the deterministic
-baseline network (``beta = 0``, no noise, NaN rate and information); they appear only
-as the baseline of the accuracy plot and of the summary.
+its distortion and rate (nats), the accuracy, and for ``I(X;Z)`` and ``I(Z;Y)`` (bits)
+a Monte Carlo estimate with its standard error and a rigorous bracket around it. Rows
+with ``beta_index = -1`` come from the deterministic baseline network (``beta = 0``,
+no noise, NaN rate and information); they appear only as the baseline of the accuracy
+plot and of the summary.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-# The bracketed informations, as the columns name them: f"{name}_{lower,upper}_bits".
+# The estimated informations, as the columns name them: f"{name}_bits" (Monte Carlo),
+# f"{name}_se_bits" (its standard error), f"{name}_{lower,upper}_bits" (the bracket).
 _BRACKETS = ("input_information", "label_information")
 
 
@@ -67,8 +69,8 @@ def ib_curve_points(
     """Points of the IB curve: per beta, means and sds over seeds at one epoch.
 
     Only rows with ``beta_index >= 0`` count (not the deterministic baseline). The
-    midpoint of a bracket is ``(lower + upper) / 2`` per seed, then averaged. The
-    variational lower bound on ``I(Z;Y)`` is
+    ``estimate`` of an information is its Monte Carlo value, between the bracket's
+    ``lower`` and ``upper`` bounds. The variational lower bound on ``I(Z;Y)`` is
 
     .. math:: I(Z;Y) \\ge H(Y) - \\mathbb{E}[-\\log q(y|z)] / \\ln 2 \\quad\\text{(bits)}.
 
@@ -85,7 +87,8 @@ def ib_curve_points(
       increasing order: ``"beta_index"``, ``"beta"``, ``"seeds"`` (how many seeds
       reported), and ``f"{name}_mean"``, ``f"{name}_sd"`` (over seeds) for the names
       ``input_information_lower``, ``input_information_upper``,
-      ``input_information_midpoint``, the same three for ``label_information``,
+      ``input_information_estimate``, ``input_information_se`` (the Monte Carlo
+      standard error), the same four for ``label_information``,
       ``rate_bits``, ``distortion_bits``, ``variational_label_information`` (only
       with ``label_entropy_bits``) and ``accuracy``; all in bits but the accuracy.
       Also ``"epoch"``, a 0-d array (-1 when the split has no rows).
@@ -105,7 +108,8 @@ def ib_curve_points(
         lower, upper = column(f"{bracket}_lower_bits"), column(f"{bracket}_upper_bits")
         values[f"{bracket}_lower"] = lower
         values[f"{bracket}_upper"] = upper
-        values[f"{bracket}_midpoint"] = (lower + upper) / 2
+        values[f"{bracket}_estimate"] = column(f"{bracket}_bits")
+        values[f"{bracket}_se"] = column(f"{bracket}_se_bits")
     values["rate_bits"] = column("rate_nats") / math.log(2)
     values["distortion_bits"] = column("distortion_nats") / math.log(2)
     if label_entropy_bits is not None:
@@ -151,33 +155,40 @@ def curve_checks(
     points: Mapping[str, np.ndarray],
     *,
     data_information: float | None = None,
+    rate_bounds: str = "input",
     tolerance: float = 1e-6,
 ) -> list[tuple[str, bool, str]]:
     """Checks the IB curve of one split against what must (or should) hold.
 
-    The brackets certify the data-processing inequalities only bound against bound:
-    ``I(Z;Y)`` lower ``<= I(X;Z)`` upper and ``I(Z;Y)`` lower ``<= I(X;Y)``; the
-    variational rate is an upper bound on ``I(X;Z)`` and ``H(Y) - distortion`` a lower
-    bound on ``I(Z;Y)``. A failure of these means a bound or a measurement is wrong.
-    The comparison of midpoints and the monotonicity in beta are what estimates and
-    trained IB solutions are expected to show, not guaranteed. All compare means
-    over seeds (a mean of bounds bounds the mean).
+    Certified by the bounds (a failure means a bound or a measurement is wrong):
+    ``I(Z;Y)`` lower ``<= I(X;Z)`` upper and ``<= I(X;Y)``; the variational rate is an
+    upper bound on ``I(X;Z)`` (``rate_bounds="input"``: VIB, nonlinear IB) or on
+    ``I(X;Z|Y) = I(X;Z) - I(Z;Y)`` (``"residual"``: CEB); ``H(Y) - distortion`` is a
+    lower bound on ``I(Z;Y)``. Within the Monte Carlo error (3 standard errors): each
+    estimate lies in its bracket, ``I(Z;Y) <= I(X;Z)`` and ``I(Z;Y) <= I(X;Y)``.
+    Expected of trained IB solutions but not guaranteed: ``I(Z;Y)`` and the rate do
+    not grow with beta (beyond twice the standard error of the difference between
+    neighbouring betas, from the spread over seeds and the Monte Carlo error). All
+    compare means over seeds (a mean of bounds bounds the mean).
 
     Args:
       points: :func:`ib_curve_points` of one split.
       data_information: ``I(X;Y)`` of the split's data in bits, when known.
+      rate_bounds: what the rate bounds, ``"input"`` or ``"residual"``.
       tolerance: slack in bits for rounding; a comparison fails only beyond it.
 
     Returns:
       ``(statement, holds, detail)`` per check; ``detail`` names the betas where the
       check fails (empty when it holds). An empty list when ``points`` has no beta.
     """
+    if rate_bounds not in ("input", "residual"):
+        raise ValueError(f"`rate_bounds` must be 'input' or 'residual', got {rate_bounds!r}.")
     betas = np.asarray(points["beta"], dtype=np.float64)
     if not betas.size:
         return []
 
-    def at_most(smaller: np.ndarray, larger: np.ndarray) -> tuple[bool, str]:
-        failing = np.asarray(smaller) > np.asarray(larger) + tolerance
+    def at_most(smaller: np.ndarray, larger: np.ndarray, slack=0.0) -> tuple[bool, str]:
+        failing = np.asarray(smaller) > np.asarray(larger) + slack + tolerance
         unchecked = np.isnan(smaller) | np.isnan(larger)
         detail = f"fails at beta = {_beta_list(betas[failing])}" if failing.any() else ""
         if unchecked.any():
@@ -185,8 +196,17 @@ def curve_checks(
             detail = f"{detail}; {note}" if detail else note
         return not failing.any(), detail
 
-    def non_increasing(values: np.ndarray) -> tuple[bool, str]:
-        growing = np.flatnonzero(values[1:] > values[:-1] + tolerance)
+    seeds = np.maximum(np.asarray(points["seeds"], dtype=np.float64), 1)
+
+    def non_increasing(name: str, monte_carlo: str | None = None) -> tuple[bool, str]:
+        # Growth counts when it exceeds twice the standard error of the difference of
+        # two means over seeds (and of the Monte Carlo error): noise is not a trend.
+        values = points[f"{name}_mean"]
+        variance = np.square(points[f"{name}_sd"]) / seeds
+        if monte_carlo is not None:
+            variance = variance + np.square(points[f"{monte_carlo}_mean"])
+        slack = 2 * np.sqrt(variance[1:] + variance[:-1])
+        growing = np.flatnonzero(values[1:] > values[:-1] + slack + tolerance)
         steps = [
             f"beta {betas[i]:.3g} -> {betas[i + 1]:.3g}: {values[i]:.4f} -> {values[i + 1]:.4f}"
             for i in growing
@@ -197,10 +217,14 @@ def curve_checks(
     input_upper = points["input_information_upper_mean"]
     label_lower = points["label_information_lower_mean"]
     label_upper = points["label_information_upper_mean"]
+    input_estimate = points["input_information_estimate_mean"]
+    label_estimate = points["label_information_estimate_mean"]
+    input_error = 3 * points["input_information_se_mean"]
+    label_error = 3 * points["label_information_se_mean"]
+    rate = points["rate_bits_mean"]
     checks = [
         (
-            "I(Z;Y) lower bound <= I(X;Z) upper bound at every beta "
-            "(data processing, as far as the brackets certify)",
+            "I(Z;Y) lower bound <= I(X;Z) upper bound at every beta (data processing, certified)",
             *at_most(label_lower, input_upper),
         ),
     ]
@@ -212,13 +236,22 @@ def curve_checks(
                 *at_most(label_lower, np.full_like(label_lower, data_information)),
             )
         )
-    checks.append(
-        (
-            "variational rate >= I(X;Z) lower bound at every beta "
-            "(the rate is an upper bound on I(X;Z))",
-            *at_most(input_lower, points["rate_bits_mean"]),
+    if rate_bounds == "input":
+        checks.append(
+            (
+                "variational rate >= I(X;Z) lower bound at every beta "
+                "(the rate is an upper bound on I(X;Z))",
+                *at_most(input_lower, rate),
+            )
         )
-    )
+    else:
+        checks.append(
+            (
+                "variational rate + I(Z;Y) upper bound >= I(X;Z) lower bound at every beta "
+                "(the rate is an upper bound on I(X;Z|Y) = I(X;Z) - I(Z;Y))",
+                *at_most(input_lower, rate + label_upper),
+            )
+        )
     if "variational_label_information_mean" in points:
         checks.append(
             (
@@ -227,24 +260,46 @@ def curve_checks(
                 *at_most(points["variational_label_information_mean"], label_upper),
             )
         )
+    inside = [
+        at_most(input_lower, input_estimate, input_error),
+        at_most(input_estimate, input_upper, input_error),
+        at_most(label_lower, label_estimate, label_error),
+        at_most(label_estimate, label_upper, label_error),
+    ]
+    checks.append(
+        (
+            "Monte Carlo estimates of I(X;Z) and I(Z;Y) inside their brackets at every beta "
+            "(within 3 standard errors)",
+            all(holds for holds, _ in inside),
+            "; ".join(detail for _, detail in inside if detail),
+        )
+    )
+    checks.append(
+        (
+            "I(Z;Y) <= I(X;Z) at every beta, Monte Carlo estimates (within 3 standard errors)",
+            *at_most(label_estimate, input_estimate, label_error + input_error),
+        )
+    )
+    if data_information is not None:
+        checks.append(
+            (
+                f"I(Z;Y) <= I(X;Y) = {data_information:.4f} bits at every beta, Monte Carlo "
+                "estimate (within 3 standard errors)",
+                *at_most(
+                    label_estimate, np.full_like(label_estimate, data_information), label_error
+                ),
+            )
+        )
     checks += [
         (
-            "I(Z;Y) <= I(X;Z) at every beta, comparing bracket midpoints "
-            "(an estimate, not certified by the brackets)",
-            *at_most(
-                points["label_information_midpoint_mean"],
-                points["input_information_midpoint_mean"],
-            ),
+            "I(Z;Y) does not grow as beta grows, Monte Carlo estimate, beyond noise "
+            "(expected of trained IB solutions, not guaranteed)",
+            *non_increasing("label_information_estimate", "label_information_se"),
         ),
         (
-            "I(Z;Y) upper bound does not grow as beta grows "
+            "variational rate does not grow as beta grows, beyond noise "
             "(expected of trained IB solutions, not guaranteed)",
-            *non_increasing(label_upper),
-        ),
-        (
-            "variational rate does not grow as beta grows "
-            "(expected of trained IB solutions, not guaranteed)",
-            *non_increasing(points["rate_bits_mean"]),
+            *non_increasing("rate_bits"),
         ),
     ]
     return checks
@@ -261,7 +316,7 @@ def plot_ib_curve(
 ) -> None:
     """Saves the IB curve, ``I(Z;Y)`` against ``I(X;Z)`` in bits, as a PNG.
 
-    One filled point per beta at the last epoch, at the bracket midpoints (mean over
+    One filled point per beta at the last epoch, at the Monte Carlo estimates (mean over
     seeds), coloured by ``log10 beta``: the thin grey lines span the brackets (means of
     the lower and upper bounds), the error bars one sd over seeds. With
     ``label_entropy``, hollow points show the variational estimates (rate,
@@ -284,7 +339,7 @@ def plot_ib_curve(
     plt = _pyplot()
     points = ib_curve_points(metrics, split=split, label_entropy_bits=label_entropy)
     figure, axes = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
-    x, y = points["input_information_midpoint_mean"], points["label_information_midpoint_mean"]
+    x, y = points["input_information_estimate_mean"], points["label_information_estimate_mean"]
     if points["beta"].size:
         log_beta = np.log10(points["beta"])
         # One beta alone still gets a colour bar of non-zero width.
@@ -311,8 +366,8 @@ def plot_ib_curve(
         axes.errorbar(
             x,
             y,
-            xerr=points["input_information_midpoint_sd"],
-            yerr=points["label_information_midpoint_sd"],
+            xerr=points["input_information_estimate_sd"],
+            yerr=points["label_information_estimate_sd"],
             fmt="none",
             ecolor="0.2",
             elinewidth=0.8,
@@ -327,7 +382,7 @@ def plot_ib_curve(
             s=30,
             zorder=3,
             norm=norm,
-            label="mixture bounds, midpoint ± sd",
+            label="mixture: estimate ± sd, bracket",
         )
         if "variational_label_information_mean" in points:
             variational = points["variational_label_information_mean"]
@@ -439,7 +494,7 @@ def plot_information_plane(
 ) -> None:
     """Saves the information plane over training of the chosen betas as a PNG.
 
-    Each beta is a trajectory of the bracket midpoints (mean over seeds) across
+    Each beta is a trajectory of the Monte Carlo estimates (mean over seeds) across
     epochs, coloured by epoch (log colour scale) and labelled with its beta. A chosen
     beta without rows (a partial run) is left out.
 
@@ -466,16 +521,12 @@ def plot_information_plane(
         rows = split_rows & (np.asarray(metrics["beta_index"]) == beta_index)
         if not rows.any():
             continue
-        midpoints = {
-            bracket: (
-                np.asarray(metrics[f"{bracket}_lower_bits"], dtype=np.float64)[rows]
-                + np.asarray(metrics[f"{bracket}_upper_bits"], dtype=np.float64)[rows]
-            )
-            / 2
+        estimates = {
+            bracket: np.asarray(metrics[f"{bracket}_bits"], dtype=np.float64)[rows]
             for bracket in _BRACKETS
         }
-        midpoints["beta"] = np.asarray(metrics["beta"], dtype=np.float64)[rows]
-        trajectory_epochs, _, means = _grouped_statistics(epochs[rows], midpoints)
+        estimates["beta"] = np.asarray(metrics["beta"], dtype=np.float64)[rows]
+        trajectory_epochs, _, means = _grouped_statistics(epochs[rows], estimates)
         x, y = means["input_information_mean"], means["label_information_mean"]
         axes.plot(x, y, color="0.75", linewidth=0.6, zorder=1)
         points = axes.scatter(x, y, c=trajectory_epochs, cmap="viridis", norm=norm, s=12, zorder=2)
@@ -488,8 +539,8 @@ def plot_information_plane(
         )
     if points is not None:
         figure.colorbar(points, ax=axes, label="epoch")
-    axes.set_xlabel("I(X;Z) (bits, bracket midpoint)")
-    axes.set_ylabel("I(Z;Y) (bits, bracket midpoint)")
+    axes.set_xlabel("I(X;Z) (bits)")
+    axes.set_ylabel("I(Z;Y) (bits)")
     axes.set_title(title or f"Information plane over training ({split})")
     figure.savefig(path, dpi=120)
     plt.close(figure)
@@ -510,6 +561,7 @@ def write_summary(
     figures: Mapping[str, str],
     data_information: float | Mapping[str, float] | None = None,
     label_entropy: float | Mapping[str, float] | None = None,
+    rate_bounds: str = "input",
 ) -> None:
     """Writes a short markdown summary of a finished (or partial) sweep.
 
@@ -527,6 +579,7 @@ def write_summary(
         both splits or ``{split: bits}``.
       label_entropy: ``H(Y)`` of the labels in bits, when known: one value for both
         splits or ``{split: bits}``.
+      rate_bounds: what the rate bounds (:func:`curve_checks`).
 
     Returns:
       None; the summary is written to ``path``.
@@ -562,7 +615,11 @@ def write_summary(
                 f"{baseline['epoch']}: {baseline['mean']:.4f} ± {baseline['sd']:.4f} "
                 f"({baseline['seeds']} seeds)"
             )
-        checks = curve_checks(points, data_information=_for_split(data_information, split))
+        checks = curve_checks(
+            points,
+            data_information=_for_split(data_information, split),
+            rate_bounds=rate_bounds,
+        )
         if checks:
             lines += ["", "Checks:", ""]
             for statement, holds, detail in checks:
@@ -581,8 +638,8 @@ def _table(points: Mapping[str, np.ndarray]) -> list[str]:
     last = "H(Y) - distortion (bits)" if variational else "distortion (bits)"
     quantity = "variational_label_information" if variational else "distortion_bits"
     lines = [
-        f"| beta | seeds | I(X;Z) bracket (bits) | I(Z;Y) bracket (bits) | rate (bits) | {last} "
-        "| accuracy |",
+        "| beta | seeds | I(X;Z) (bits) [bracket] | I(Z;Y) (bits) [bracket] | rate (bits) "
+        f"| {last} | accuracy |",
         "|---|---|---|---|---|---|---|",
     ]
 
@@ -591,7 +648,7 @@ def _table(points: Mapping[str, np.ndarray]) -> list[str]:
 
     def bracket(name: str, index: int) -> str:
         lower, upper = points[f"{name}_lower_mean"][index], points[f"{name}_upper_mean"][index]
-        return f"[{lower:.3f}, {upper:.3f}]"
+        return f"{spread(name + '_estimate', index)} [{lower:.3f}, {upper:.3f}]"
 
     for index, beta in enumerate(points["beta"]):
         lines.append(

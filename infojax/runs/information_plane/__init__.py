@@ -5,12 +5,12 @@ much information every layer carries about the input and the label as training g
 on; ``get_config()`` is the default config, against which every config is checked.
 """
 
+from infojax.runs._data import data_information
 from infojax.runs.information_plane._experiment import COLUMNS
 from infojax.runs.information_plane._experiment import RUNTIME_FIELDS
 from infojax.runs.information_plane._experiment import check_config
 from infojax.runs.information_plane._experiment import classifier_loss
 from infojax.runs.information_plane._experiment import run
-from infojax.runs.information_plane._report import data_information
 from infojax.runs.information_plane._report import plot_information_plane
 from infojax.runs.information_plane._report import plot_training_curves
 from infojax.runs.information_plane._report import seed_means

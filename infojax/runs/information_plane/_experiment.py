@@ -16,21 +16,21 @@ import ml_collections
 import optax
 from flax import nnx
 
-from infojax import data as _data
 from infojax.io import MetricsFile
-from infojax.io import is_mapping
 from infojax.io import RunDirectory
+from infojax.io import is_mapping
 from infojax.io import read_metrics
 from infojax.models import MLP
 from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
 from infojax.runs._config import positive_int
+from infojax.runs._data import data_information
+from infojax.runs._data import load_data
 from infojax.runs._loop import RunResult
 from infojax.runs._loop import Training
 from infojax.runs._loop import split_cpu
 from infojax.runs._loop import train_in_chunks
-from infojax.runs.information_plane._report import data_information
 from infojax.runs.information_plane._report import plot_information_plane
 from infojax.runs.information_plane._report import plot_training_curves
 from infojax.runs.information_plane._report import write_summary
@@ -234,7 +234,7 @@ def run(
     split_cpu(config.cpu_devices)
     if config.distributed and not jax.distributed.is_initialized():
         jax.distributed.initialize()
-    train, test, full = _load_data(config)
+    train, test, full = load_data(config.data)
     plan = _make_plan(config, full, devices)
     epochs = config.train.epochs
     labels = list(config.tracking.estimators)
@@ -270,22 +270,6 @@ def run(
         if jax.process_index() == 0:
             _report(directory, config, full, result, labels)
     return result
-
-
-def _load_data(config):
-    options = {}
-    if config.data.name == "twelve_bit":
-        options["seed"] = config.data.seed
-    if config.data.path:
-        options["path"] = config.data.path
-    try:
-        full = _data.load_dataset(config.data.name, **options)
-    except (OSError, ValueError) as error:
-        raise ConfigError(f"Invalid config: `data`: {error}") from None
-    train, test = _data.train_test_split(
-        full, test_fraction=config.data.test_fraction, seed=config.data.split_seed
-    )
-    return train, test, full
 
 
 def _make_plan(config, full, devices) -> _Plan:

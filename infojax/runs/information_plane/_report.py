@@ -19,22 +19,6 @@ def _pyplot():
     return plt
 
 
-def data_information(x: np.ndarray, y: np.ndarray) -> float:
-    """Exact ``I(X;Y)`` in bits of the empirical distribution of rows ``x`` and labels ``y``.
-
-    Every row is one equiprobable sample; repeated rows pool their labels.
-    """
-    _, rows = np.unique(np.asarray(x), axis=0, return_inverse=True)
-    rows = rows.reshape(-1)
-    labels = np.asarray(y).reshape(-1)
-    joint = np.zeros((rows.max() + 1, labels.max() + 1))
-    np.add.at(joint, (rows, labels), 1.0)
-    joint /= joint.sum()
-    outer = joint.sum(1, keepdims=True) * joint.sum(0, keepdims=True)
-    positive = joint > 0
-    return float(np.sum(joint[positive] * np.log2(joint[positive] / outer[positive])))
-
-
 def seed_means(
     metrics: Mapping[str, np.ndarray], estimator: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
