@@ -398,3 +398,25 @@ def test_isolated_component_of_weight_zero_contributes_nothing():
         lambda m, s: sum(gaussian_mixture_entropy_bounds(m, s, weights=weights)), argnums=(0, 1)
     )(means, np.ones((3, 2)))
     assert all(np.isfinite(g).all() for g in gradients)
+
+
+def test_equal_stds_traced_under_jit_match_eager():
+    # Regression: a scalar std traced under the caller's jit became a broadcast operand
+    # of a matrix product that XLA on CPU computed wrongly (the KL bound was off).
+    rng = np.random.default_rng(0)
+    means = jnp.asarray(0.3 * rng.normal(size=(256, 4)), jnp.float32)
+    labels = jnp.asarray(rng.integers(0, 2, 256))
+    log_std = jnp.asarray(np.log(0.78), jnp.float32)
+    eager = gaussian_mixture_information_bounds(means, jnp.full(means.shape, 0.78), labels)
+
+    def broadcast(means, log_std):
+        stds = jnp.broadcast_to(jnp.exp(log_std), means.shape)
+        return gaussian_mixture_information_bounds(means, stds, labels, n_classes=2)
+
+    def scalar(means, log_std):
+        return gaussian_mixture_information_bounds(means, jnp.exp(log_std), labels, n_classes=2)
+
+    for bounds in (broadcast, scalar):
+        compiled = jax.jit(bounds)(means, log_std)
+        for value, expected in zip(compiled, eager, strict=True):
+            np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-6)

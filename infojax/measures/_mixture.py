@@ -28,10 +28,12 @@ smaller than n; under differentiation each block is recomputed in the backward p
 (``jax.checkpoint``), so the memory bound holds for gradients too. The mean terms of
 both divergences and the Bhattacharyya variance term are elementwise over
 (block, n, d) and computed from differences, so no cancellation error grows with the
-scale of the means; the KL variance term :math:`\sum_d s_{id}^2 / s_{jd}^2` is one
-matrix product. Each divergence is clipped at 0 (it is non-negative, up to rounding)
-and each row's log-sum contains its own j = i term :math:`c_i e^0`, so the logarithms
-need no max-shift and :math:`e^{-D}` underflowing to 0 for distant pairs is harmless
+scale of the means; so is the KL variance term :math:`\sum_d s_{id}^2 / s_{jd}^2`
+(a matrix product would be cheaper, but XLA on CPU computes a wrong product of two
+broadcast operands, which equal standard deviations become under a caller's jit).
+Each divergence is clipped at 0 (it is non-negative, up to rounding) and each row's
+log-sum contains its own j = i term :math:`c_i e^0`, so the logarithms need no
+max-shift and :math:`e^{-D}` underflowing to 0 for distant pairs is harmless
 (a component of weight 0 contributes 0). Values are finite wherever the squared
 standard deviations and the squared standardised distances
 :math:`(\mu_{id} - \mu_{jd})^2 / s_{jd}^2` are finite normal numbers; gradients also
@@ -150,7 +152,7 @@ def _padded_blocks(a: jax.Array, block_size: int) -> jax.Array:
 
 def _divergence_terms(row_means, row_variances, means, variances, axis):
     r"""Per (row i, component j), the sums over dimensions of the elementwise terms:
-    :math:`\sum_d (\mu_{id} - \mu_{jd})^2 / s_{jd}^2` (the mean term of 2 KL) and
+    :math:`\sum_d [(\mu_{id} - \mu_{jd})^2 + s_{id}^2] / s_{jd}^2` (of 2 KL) and
     :math:`\sum_d [(\mu_{id} - \mu_{jd})^2 / (4 u_d) + \frac12 \log u_d]`,
     :math:`u_d = s_{id}^2 + s_{jd}^2` (BD without its per-row and per-column terms).
 
@@ -165,7 +167,10 @@ def _divergence_terms(row_means, row_variances, means, variances, axis):
     else:
         row_means, row_variances = row_means[:, :, None], row_variances[:, :, None]
         means, variances, precisions = (a[:, None, :] for a in (means, variances, precisions))
-    mean_kl = jnp.sum(jnp.square(row_means - means) * precisions, axis=axis)
+    # The variance term s_id^2 / s_jd^2 is summed here rather than as a matrix
+    # product: XLA on CPU (jax 0.10) returns a wrong product of two broadcasts, which
+    # is what equal standard deviations traced under a caller's jit become.
+    mean_kl = jnp.sum((jnp.square(row_means - means) + row_variances) * precisions, axis=axis)
     summed = row_variances + variances
     bd = jnp.sum(jnp.square(row_means - means) / (4 * summed) + 0.5 * jnp.log(summed), axis=axis)
     return mean_kl, bd
@@ -218,7 +223,6 @@ def _log_weighted_sums(means, stds, weights, class_weights, labels, block_size):
     log_stds = jnp.log(stds)
     # KL_ij = 1/2 [sum_d s_id^2 / s_jd^2 + sum_d (mu_id - mu_jd)^2 / s_jd^2
     #              + 2 sum_d log s_jd - 2 sum_d log s_id - d]
-    precisions = 1 / variances
     column_kl = jnp.sum(log_stds, axis=1)
     # BD_ij = sum_d [(mu_id - mu_jd)^2 / (4 u) + 1/2 log u]
     #         - d/2 log 2 - 1/2 sum_d log s_id - 1/2 sum_d log s_jd,   u = s_id^2 + s_jd^2
@@ -229,7 +233,7 @@ def _log_weighted_sums(means, stds, weights, class_weights, labels, block_size):
         row_means, row_variances, row_log_stds, row_labels = rows
         row_log_sum = jnp.sum(row_log_stds, axis=1)
         mean_kl, bd = _pairwise_terms(row_means, row_variances, means, variances)
-        kl = 0.5 * (row_variances @ precisions.T + mean_kl - d)
+        kl = 0.5 * (mean_kl - d)
         kl = kl + column_kl[None, :] - row_log_sum[:, None]
         bd = bd + column_bd[None, :] - (0.5 * row_log_sum + half_log_two)[:, None]
         kernels = (jnp.exp(-jnp.maximum(kl, 0)), jnp.exp(-jnp.maximum(bd, 0)))
