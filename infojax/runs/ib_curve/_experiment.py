@@ -216,12 +216,17 @@ class IBNetwork(nnx.Module):
         self.stochastic = _Setting(jnp.asarray(stochastic, jnp.float32))
 
 
-def _terms(plan: _Plan, model: IBNetwork, key: jax.Array, x, y, *, samples: int = 1):
-    """Per-example distortion, rate and mean softmax over ``samples`` draws of Z.
+def _terms(
+    plan: _Plan, model: IBNetwork, key: jax.Array, x, y, *, samples: int = 1, with_rate: bool = True
+):
+    """Per-example distortion, rate (None without ``with_rate``) and mean softmax over
+    ``samples`` draws of Z, and the encoder's mean and std.
 
     The rate of VIB with the normal prior is the closed-form KL; the sampled rates
     (mixture prior, CEB) and the distortion are averaged over the draws. Nonlinear
-    IB's rate is the pairwise bound over the examples given (one minibatch).
+    IB's rate is the pairwise bound over the examples given: one minibatch (the last
+    one of an epoch is padded with copies of one example, which count as neighbours;
+    the trainer gives them weight 0 in the mean only).
     """
     mean, std = model.encoder(x)
     noise = jax.random.normal(key, (samples, *mean.shape), mean.dtype)
@@ -229,6 +234,9 @@ def _terms(plan: _Plan, model: IBNetwork, key: jax.Array, x, y, *, samples: int 
     logits, _ = model.decoder(z)
     labels = jnp.broadcast_to(y, logits.shape[:-1])
     distortion = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(0)
+    probabilities = jax.nn.softmax(logits, axis=-1).mean(0)
+    if not with_rate:
+        return distortion, None, probabilities, mean, std
     if plan.objective == "nib":
         rate = kde_rate(mean, std[0, 0])
     elif plan.objective == "ceb":
@@ -238,7 +246,7 @@ def _terms(plan: _Plan, model: IBNetwork, key: jax.Array, x, y, *, samples: int 
         rate = sampled_rate(z, mean, std, model.prior.log_prob(z)).mean(0)
     else:
         rate = vib_rate(mean, std)
-    return distortion, rate, jax.nn.softmax(logits, axis=-1).mean(0), mean, std
+    return distortion, rate, probabilities, mean, std
 
 
 @functools.lru_cache(maxsize=8)
@@ -259,8 +267,10 @@ def _training(plan: _Plan) -> Training:
 
     def measure_split(model, key, x, y, bounds_x, bounds_y):
         terms_key, estimate_key = jax.random.split(key)
+        # Nonlinear IB's rate over a whole split is not formed here (n x n): it is the
+        # upper mixture bound below, over the same points.
         distortion, rate, probabilities, *_ = _terms(
-            plan, model, terms_key, x, y, samples=plan.samples
+            plan, model, terms_key, x, y, samples=plan.samples, with_rate=plan.objective != "nib"
         )
         mean, std = model.encoder(bounds_x)
         bounds = gaussian_mixture_information_bounds(
@@ -269,8 +279,8 @@ def _training(plan: _Plan) -> Training:
         estimate = gaussian_mixture_information_estimate(
             estimate_key, mean, std, bounds_y, n_classes=plan.n_classes, base=2
         )
-        # Nonlinear IB's rate on a whole split is its pairwise bound over the same
-        # points as the mixture bounds: exactly their upper bound on I(X;Z).
+        # Nonlinear IB's pairwise bound over the points of the mixture bounds is
+        # exactly their upper bound on I(X;Z).
         rate = bounds.input_upper * math.log(2) if plan.objective == "nib" else rate.mean()
         distortion = distortion.mean()
         beta = model.beta[...]
