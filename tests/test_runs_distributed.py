@@ -161,6 +161,7 @@ def test_two_processes_match_one_information_plane(tmp_path):
     assert (workdir / "training_curves.png").is_file()
 
 
+@pytest.mark.slow  # about 100 s on 2 cores
 def test_killed_process_stops_the_other_and_a_rerun_resumes(tmp_path):
     workdir = tmp_path / "run"
     arguments = [
@@ -222,6 +223,7 @@ def _benchmark_rows(workdir):
     return {(r["estimator"], r["task"], r["n"], r["seed"]): r for r in rows}
 
 
+@pytest.mark.slow  # about 100 s on 2 cores
 def test_two_processes_match_one_benchmark(tmp_path):
     workdir = tmp_path / "two"
     overrides = ("--config.progress=False",)
