@@ -252,3 +252,31 @@ def test_launcher_stops_at_a_bad_command_line(tmp_path):
     completed = _launch(["--config.no_such_field=1", f"--workdir={tmp_path / 'run'}"], timeout=120)
     assert completed.returncode == 2
     assert completed.stderr.count("unknown config field") == 2
+
+
+@pytest.mark.slow  # about 90 s on 2 cores
+def test_two_processes_match_one_ib_curve(tmp_path):
+    # 3 betas x 2 seeds and 2 baselines: 8 networks, 4 on each process's device.
+    arguments = [
+        "--config=configs/ib_curve/default.py",
+        "--config.seeds=2",
+        "--config.beta.count=3",
+        "--config.train.epochs=3",
+        "--config.train.chunk_epochs=2",
+        "--config.tracking.epochs.count=4",
+        "--config.tracking.samples=2",
+        "--config.tracking.max_points=256",
+        "--config.progress=False",
+        "--config.cpu_devices=1",
+    ]
+    completed = _launch([*arguments, f"--workdir={tmp_path / 'two'}"])
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    _single_process("ib_curve/default.py", arguments[1:], tmp_path / "one")
+    multi, single = (read_metrics(tmp_path / name / "metrics.csv") for name in ("two", "one"))
+    for name in single:
+        if name == "split":
+            np.testing.assert_array_equal(multi[name], single[name])
+        else:
+            # Float32 rounding of programs fused for 4 networks or 8.
+            np.testing.assert_allclose(multi[name], single[name], rtol=1e-3, atol=1e-4)
+    assert (tmp_path / "two" / "summary.md").is_file()
