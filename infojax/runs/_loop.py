@@ -217,7 +217,8 @@ def run_units(
     count = 0
     with StopRequests() as stop, bar:
         for index, unit in enumerate(units):
-            if stop.requested:
+            # Across processes, process 0's Ctrl-C decides: all stop at the same unit.
+            if bool(broadcast(stop.requested)):
                 return count, True
             shown = [status(unit) if status is not None else "", time_text]
             bar.set_postfix_str("; ".join(text for text in shown if text))
