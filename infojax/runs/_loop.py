@@ -7,7 +7,9 @@ chunks of epochs compiled with ``lax.scan``, many seeds with ``vmap`` sharded ov
 devices, the experiment's loss (inside its :class:`~infojax.training.Trainer`) and
 measurements, and after each chunk the rows appended to the metrics file and the state
 saved as an orbax checkpoint. On resume it checks the metrics file against the
-checkpoint and recomputes what is missing.
+checkpoint and recomputes what is missing. Across processes (``jax.distributed``) the
+mesh spans the devices of all of them, process 0 alone reads and writes the metrics
+file, and every process follows its resume point and its Ctrl-C.
 """
 
 from __future__ import annotations

@@ -215,7 +215,10 @@ def run(
     ``train_accuracy``, ``test_loss``, ``test_accuracy`` (cross-entropy in nats).
 
     ``cpu_devices = k > 0`` splits a CPU host into ``k`` JAX devices so that the seeds
-    are spread over its cores (:func:`infojax.runs.split_cpu`).
+    are spread over its cores (:func:`infojax.runs.split_cpu`). With
+    ``distributed.enabled`` every process of a multi-process run calls this with the
+    same config and ``workdir`` (:mod:`infojax.runs._distributed`): the seeds are
+    sharded over the devices of all of them and process 0 writes the files.
 
     Args:
       config: an information-plane config (``configs/information_plane/*.py``).

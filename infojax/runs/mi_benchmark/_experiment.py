@@ -274,6 +274,10 @@ def run(
     (mean absolute error, bias, standard deviation and time per estimator and task
     family) and PNG plots.
 
+    With ``distributed.enabled`` every process of a multi-process run calls this with
+    the same config and ``workdir``: process ``i`` runs job ``i`` of each round of as
+    many jobs as processes, and process 0 writes every row and the report.
+
     Running it again on the same directory resumes: a job counts as done when
     ``results.csv`` has each of its seeds exactly once; the rows of a job that is not
     done (cut short by a crash, say) are dropped and the job runs again. Rows of jobs
