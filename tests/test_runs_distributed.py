@@ -254,7 +254,6 @@ def test_launcher_stops_at_a_bad_command_line(tmp_path):
     assert completed.stderr.count("unknown config field") == 2
 
 
-@pytest.mark.slow  # about 90 s on 2 cores
 def test_two_processes_match_one_ib_curve(tmp_path):
     # 3 betas x 2 seeds and 2 baselines: 8 networks, 4 on each process's device.
     arguments = [
