@@ -14,6 +14,7 @@ from infojax.runs import information_plane
 from infojax.runs import mi_benchmark
 from infojax.runs._config import ConfigError
 from infojax.runs._config import check_config
+from infojax.runs._distributed import distributed_config
 from infojax.runs._loop import RunResult
 from infojax.runs._loop import StopRequests
 from infojax.runs._loop import Training
@@ -60,6 +61,7 @@ __all__ = [
     "StopRequests",
     "Training",
     "check_config",
+    "distributed_config",
     "run",
     "run_units",
     "split_cpu",

@@ -7,7 +7,9 @@ chunks of epochs compiled with ``lax.scan``, many seeds with ``vmap`` sharded ov
 devices, the experiment's loss (inside its :class:`~infojax.training.Trainer`) and
 measurements, and after each chunk the rows appended to the metrics file and the state
 saved as an orbax checkpoint. On resume it checks the metrics file against the
-checkpoint and recomputes what is missing.
+checkpoint and recomputes what is missing. Across processes (``jax.distributed``) the
+mesh spans the devices of all of them, process 0 alone reads and writes the metrics
+file, and every process follows its resume point and its Ctrl-C.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from infojax.io import CheckpointStore
 from infojax.io import MetricsFile
 from infojax.io import RunDirectory
 from infojax.io import audit_rows
+from infojax.runs._distributed import broadcast
+from infojax.runs._distributed import is_primary
+from infojax.runs._distributed import place
 from infojax.training import Trainer
 from infojax.training import padded_seed_count
 from infojax.training import run_epochs
@@ -214,7 +219,8 @@ def run_units(
     count = 0
     with StopRequests() as stop, bar:
         for index, unit in enumerate(units):
-            if stop.requested:
+            # Across processes, process 0's Ctrl-C decides: all stop at the same unit.
+            if bool(broadcast(stop.requested)):
                 return count, True
             shown = [status(unit) if status is not None else "", time_text]
             bar.set_postfix_str("; ".join(text for text in shown if text))
@@ -291,7 +297,7 @@ def train_in_chunks(
     measured_epochs: Collection[int],
     train_data: tuple[Any, Any],
     measure_data: Sequence[Any],
-    metrics: MetricsFile,
+    metrics: MetricsFile | None,
     rows: Callable[[int, Any], Iterable[Sequence[object]]],
     row_key: Callable[[Sequence[str]], Hashable],
     expected_keys: Collection[Hashable],
@@ -330,7 +336,9 @@ def train_in_chunks(
       measured_epochs: the epochs to measure.
       train_data: ``(x, y)`` of the training set.
       measure_data: arrays passed to ``training.measure`` after the state.
-      metrics: the metrics file; its first column must be ``epoch``.
+      metrics: the metrics file; its first column must be ``epoch``. None in the
+        processes other than process 0 of a multi-process run: process 0 alone reads
+        and writes the files, and the others follow its resume point.
       rows: ``(epoch, measured) -> rows`` of one measured epoch.
       row_key: a row's identity within its epoch (from its values as strings).
       expected_keys: the identities of the rows of one measured epoch.
@@ -346,7 +354,8 @@ def train_in_chunks(
       A :class:`RunResult` (``done`` is the next epoch; ``total`` is ``epochs + 1``).
     """
     started = time.perf_counter()
-    if metrics.columns[0] != "epoch":
+    primary = is_primary()
+    if primary and metrics.columns[0] != "epoch":
         raise ValueError(f"{metrics.path} must have `epoch` as its first column.")
     programs = _compiled(training)
     mesh = training.mesh
@@ -361,18 +370,32 @@ def train_in_chunks(
                 f"`member_args` must have one row per network ({seeds}), got shape {values.shape}."
             )
         args.append(np.concatenate([values, np.repeat(values[-1:], padded - seeds, axis=0)]))
-    template = programs.init(seed_keys(seed, padded), *args)
+    keys = seed_keys(seed, padded)
+    if jax.process_count() > 1:
+        # Arrays of a mesh that spans processes: each process places its own shards.
+        sharded = seed_sharding(mesh)
+        keys, args = place(keys, sharded), [place(values, sharded) for values in args]
+    template = programs.init(keys, *args)
     store = CheckpointStore(directory.file("checkpoints"))
     try:
-        start = _checked_start(store, metrics, measured_epochs, row_key, expected_keys)
+        # Process 0 checks its files; every process resumes where it says, and deletes
+        # the checkpoints after that point with it (orbax deletes with all processes).
+        start = 0
+        if primary:
+            start = _checked_start(store, metrics, measured_epochs, row_key, expected_keys)
+        start = int(broadcast(np.int64(start)))
+        for step in store.steps():
+            if step > start:
+                store.delete(step)
         states, seconds_before = template, 0.0
         if start:
             states, record = store.restore(start, template)
             seconds_before = float(record["seconds"])
-        metrics.keep_epochs_before(start)
+        if primary:
+            metrics.keep_epochs_before(start)
         replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
         arrays = tuple(
-            jax.device_put(np.asarray(array), replicated) for array in (*train_data, *measure_data)
+            place(np.asarray(array), replicated) for array in (*train_data, *measure_data)
         )
         chunks = [
             np.arange(first, min(first + chunk_epochs, epochs + 1))
@@ -388,15 +411,19 @@ def train_in_chunks(
             epochs_in_scan = chunk[0] + np.arange(chunk_epochs)
             measure_mask = np.isin(epochs_in_scan, measured_epochs)
             train_mask = epochs_in_scan < epochs
-            states, measured = programs.chunk(states, measure_mask, train_mask, *arrays)
+            masks = (measure_mask, train_mask)
+            if jax.process_count() > 1:
+                masks = tuple(place(mask, replicated) for mask in masks)
+            states, measured = programs.chunk(states, *masks, *arrays)
             measured = jax.tree.map(lambda leaf: leaf[measure_mask], _to_host(measured))
-            metrics.append(
-                row
-                for index, epoch in enumerate(epochs_in_scan[measure_mask])
-                for row in rows(
-                    int(epoch), jax.tree.map(lambda leaf, i=index: leaf[i, :seeds], measured)
+            if primary:
+                metrics.append(
+                    row
+                    for index, epoch in enumerate(epochs_in_scan[measure_mask])
+                    for row in rows(
+                        int(epoch), jax.tree.map(lambda leaf, i=index: leaf[i, :seeds], measured)
+                    )
                 )
-            )
             next_epoch = int(chunk[-1]) + 1
             seconds = seconds_before + time.perf_counter() - started
             store.save(next_epoch, states, {"next_epoch": next_epoch, "seconds": seconds})
@@ -413,7 +440,7 @@ def train_in_chunks(
             initial=min(start, epochs),
             description=f"{seeds} seeds",
             unit_name="epochs",
-            progress=progress,
+            progress=progress and primary,
         )
     finally:
         store.close()
@@ -439,7 +466,10 @@ def _to_host(tree: Any) -> Any:
 
 
 def _checked_start(store, metrics, measured_epochs, row_key, expected_keys) -> int:
-    """The epoch to resume from: the checkpoint's, or earlier if rows before it are bad."""
+    """The epoch to resume from: the checkpoint's, or earlier if rows before it are bad.
+
+    The caller deletes the checkpoints after it.
+    """
     latest = store.latest_step() or 0
     epoch_of = lambda row: int(row[0])
     before = [row for row in metrics.keep_rows() if epoch_of(row) < latest]
@@ -449,11 +479,7 @@ def _checked_start(store, metrics, measured_epochs, row_key, expected_keys) -> i
     if not bad_epochs:
         return latest
     first_bad = min(bad_epochs)
-    steps = store.steps()
-    restart = max((step for step in steps if step <= first_bad), default=0)
-    for step in steps:
-        if step > restart:
-            store.delete(step)
+    restart = max((step for step in store.steps() if step <= first_bad), default=0)
     missing = sum(audit.missing.values())
     repeated = sum(audit.duplicated.values())
     unexpected = sum(audit.unexpected.values())

@@ -41,6 +41,10 @@ from infojax.runs._config import positive_int
 from infojax.runs._data import data_information
 from infojax.runs._data import label_entropy
 from infojax.runs._data import load_data
+from infojax.runs._distributed import check_distributed
+from infojax.runs._distributed import initialize as initialize_distributed
+from infojax.runs._distributed import is_primary
+from infojax.runs._distributed import run_directory
 from infojax.runs._loop import RunResult
 from infojax.runs._loop import Training
 from infojax.runs._loop import split_cpu
@@ -104,6 +108,7 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     ):
         positive_int(config, name)
     positive_int(config, "cpu_devices", minimum=0)
+    check_distributed(config)
     positive_int(config, "tracking.epochs.count", minimum=2)
     positive_int(config, "tracking.max_points", minimum=2)
 
@@ -359,9 +364,8 @@ def run(
     """
     config = as_config_dict(config)
     check_config(config)
+    initialize_distributed(config.distributed)
     split_cpu(config.cpu_devices)
-    if config.distributed and not jax.distributed.is_initialized():
-        jax.distributed.initialize()
     train, test, full = load_data(config.data)
     plan = _make_plan(config, full, devices)
     values = betas(config)
@@ -383,7 +387,7 @@ def run(
         _subset(split, config.tracking.max_points, config.data.split_seed)
         for split in (train, test)
     ]
-    with RunDirectory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
+    with run_directory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
         result = train_in_chunks(
             directory,
             _training(plan),
@@ -405,7 +409,7 @@ def run(
                 test.y,
                 *bounds_points[1],
             ),
-            metrics=MetricsFile(directory.file("metrics.csv"), COLUMNS),
+            metrics=MetricsFile(directory.file("metrics.csv"), COLUMNS) if is_primary() else None,
             rows=functools.partial(_rows, betas=values, seeds=seeds),
             row_key=lambda row: (row[1], row[3], row[4]),
             expected_keys=expected_keys,
@@ -413,7 +417,7 @@ def run(
             progress=config.progress,
             max_chunks=max_chunks,
         )
-        if jax.process_index() == 0:
+        if is_primary():
             splits = dict(zip(_SPLITS, bounds_points, strict=True))
             _write_report(directory, config, splits, result, members)
     return result

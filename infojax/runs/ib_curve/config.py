@@ -10,6 +10,8 @@ its types. ``configs/ib_curve/nib.py`` and ``ceb.py`` switch the objective.
 
 import ml_collections
 
+from infojax.runs._distributed import distributed_config
+
 
 def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
@@ -78,7 +80,8 @@ def get_config() -> ml_collections.ConfigDict:
     # cost grows as the square of it, and I(X;Z) <= log2 of it.
     config.tracking.max_points = 1024
 
-    config.distributed = False  # True: jax.distributed.initialize() for multi-host runs
+    # Runs across processes and hosts (jax.distributed): see infojax.runs.distributed_config.
+    config.distributed = distributed_config()
     # On a CPU host: split it into this many JAX devices, the networks sharded over
     # them; 0 keeps one CPU device.
     config.cpu_devices = 2

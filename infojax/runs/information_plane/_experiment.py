@@ -27,6 +27,10 @@ from infojax.runs._config import check_config as _check_against
 from infojax.runs._config import positive_int
 from infojax.runs._data import data_information
 from infojax.runs._data import load_data
+from infojax.runs._distributed import check_distributed
+from infojax.runs._distributed import initialize as initialize_distributed
+from infojax.runs._distributed import is_primary
+from infojax.runs._distributed import run_directory
 from infojax.runs._loop import RunResult
 from infojax.runs._loop import Training
 from infojax.runs._loop import split_cpu
@@ -78,6 +82,7 @@ def check_config(config: ml_collections.ConfigDict) -> None:
     for name in ("seeds", "train.epochs", "train.batch_size", "train.chunk_epochs"):
         positive_int(config, name)
     positive_int(config, "cpu_devices", minimum=0)
+    check_distributed(config)
     positive_int(config, "tracking.epochs.count", minimum=2)
     if config.tracking.epochs.spacing not in ("log", "linear"):
         raise ConfigError(
@@ -210,7 +215,10 @@ def run(
     ``train_accuracy``, ``test_loss``, ``test_accuracy`` (cross-entropy in nats).
 
     ``cpu_devices = k > 0`` splits a CPU host into ``k`` JAX devices so that the seeds
-    are spread over its cores (:func:`infojax.runs.split_cpu`).
+    are spread over its cores (:func:`infojax.runs.split_cpu`). With
+    ``distributed.enabled`` every process of a multi-process run calls this with the
+    same config and ``workdir`` (:mod:`infojax.runs._distributed`): the seeds are
+    sharded over the devices of all of them and process 0 writes the files.
 
     Args:
       config: an information-plane config (``configs/information_plane/*.py``).
@@ -231,9 +239,8 @@ def run(
     """
     config = as_config_dict(config)
     check_config(config)
+    initialize_distributed(config.distributed)
     split_cpu(config.cpu_devices)
-    if config.distributed and not jax.distributed.is_initialized():
-        jax.distributed.initialize()
     train, test, full = load_data(config.data)
     plan = _make_plan(config, full, devices)
     epochs = config.train.epochs
@@ -245,7 +252,7 @@ def run(
         for layer in range(1, n_layers + 1)
         for label in labels
     }
-    with RunDirectory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
+    with run_directory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
         result = train_in_chunks(
             directory,
             _training(plan),
@@ -260,14 +267,14 @@ def run(
             ),
             train_data=(train.x, train.y),
             measure_data=(train.x, train.y, test.x, test.y, full.x, full.y),
-            metrics=MetricsFile(directory.file("metrics.csv"), COLUMNS),
+            metrics=MetricsFile(directory.file("metrics.csv"), COLUMNS) if is_primary() else None,
             rows=functools.partial(_rows, labels=labels),
             row_key=lambda row: (row[1], row[2], row[3]),
             expected_keys=expected_keys,
             progress=config.progress,
             max_chunks=max_chunks,
         )
-        if jax.process_index() == 0:
+        if is_primary():
             _report(directory, config, full, result, labels)
     return result
 

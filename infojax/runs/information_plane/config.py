@@ -11,6 +11,8 @@ unknown, one it has is required, and values take its types.
 
 import ml_collections
 
+from infojax.runs._distributed import distributed_config
+
 
 def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
@@ -56,7 +58,8 @@ def get_config() -> ml_collections.ConfigDict:
         {"name": "kde", "noise_variance": 0.1, "bound": "upper"}
     )
 
-    config.distributed = False  # True: jax.distributed.initialize() for multi-host runs
+    # Runs across processes and hosts (jax.distributed): see infojax.runs.distributed_config.
+    config.distributed = distributed_config()
     # On a CPU host: split it into this many JAX devices, the seeds sharded over them
     # (one shard per core: 1.24x faster on 2 cores); 0 keeps one CPU device. GPU and
     # TPU hosts keep their devices either way. Results agree to float rounding.

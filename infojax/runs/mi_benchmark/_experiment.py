@@ -28,7 +28,6 @@ from infojax._registry import EstimatorSpec
 from infojax._registry import get_estimator
 from infojax._registry import list_estimators
 from infojax.io import MetricsFile
-from infojax.io import RunDirectory
 from infojax.io import RunDirectoryError
 from infojax.io import audit_rows
 from infojax.io import is_mapping
@@ -36,6 +35,12 @@ from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
 from infojax.runs._config import positive_int
+from infojax.runs._distributed import allgather
+from infojax.runs._distributed import broadcast
+from infojax.runs._distributed import check_distributed
+from infojax.runs._distributed import initialize as initialize_distributed
+from infojax.runs._distributed import is_primary
+from infojax.runs._distributed import run_directory
 from infojax.runs._loop import RunResult
 from infojax.runs._loop import run_units
 from infojax.runs.mi_benchmark._report import write_report
@@ -57,8 +62,8 @@ RESULT_COLUMNS = (
     "seconds",
 )
 
-# Fields that change how a run is shown, not what it computes.
-RUNTIME_FIELDS = ("progress",)
+# Fields that change how a run is shown or launched, not what it computes.
+RUNTIME_FIELDS = ("progress", "distributed")
 
 # Options are given per estimator name, for the estimators of the user's choosing.
 _OPEN_SECTIONS = ("estimator_options",)
@@ -110,6 +115,7 @@ def plan_benchmark(config: ml_collections.ConfigDict) -> tuple[list[Job], list[S
       ConfigError: for an invalid config (see :func:`check_config`).
     """
     _check_against(config, get_config(), open_sections=_OPEN_SECTIONS)
+    check_distributed(config)
     positive_int(config, "seeds")
     positive_int(config, "max_dim", minimum=0)
     sizes = config.sample_sizes
@@ -268,6 +274,10 @@ def run(
     (mean absolute error, bias, standard deviation and time per estimator and task
     family) and PNG plots.
 
+    With ``distributed.enabled`` every process of a multi-process run calls this with
+    the same config and ``workdir``: process ``i`` runs job ``i`` of each round of as
+    many jobs as processes, and process 0 writes every row and the report.
+
     Running it again on the same directory resumes: a job counts as done when
     ``results.csv`` has each of its seeds exactly once; the rows of a job that is not
     done (cut short by a crash, say) are dropped and the job runs again. Rows of jobs
@@ -289,58 +299,106 @@ def run(
     """
     config = as_config_dict(config)
     started = time.perf_counter()
+    # Joined before planning: tracing the estimators starts JAX's backends.
+    _check_against(config, get_config(), open_sections=_OPEN_SECTIONS)
+    check_distributed(config)
+    initialize_distributed(config.distributed)
     jobs, skipped = plan_benchmark(config)
-    with RunDirectory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
-        results = MetricsFile(directory.file("results.csv"), RESULT_COLUMNS)
-        done = _finished_jobs(results, jobs, config.seeds)
-        todo = [job for job in jobs if _job_key(job) not in done]
+    processes, primary = jax.process_count(), is_primary()
+    with run_directory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
+        # Process 0 reads and writes the files; the others run the jobs it leaves them.
+        results = MetricsFile(directory.file("results.csv"), RESULT_COLUMNS) if primary else None
+        finished = np.zeros(len(jobs), dtype=bool)
+        if primary:
+            done = _finished_jobs(results, jobs, config.seeds)
+            finished = np.asarray([_job_key(job) in done for job in jobs], dtype=bool)
+        finished = broadcast(finished).astype(bool)
+        todo = [job for job, is_done in zip(jobs, finished, strict=True) if not is_done]
         if max_jobs is not None:
             todo = todo[:max_jobs]
+        # Process i runs job i of each round; process 0 writes the round's rows.
+        rounds = [todo[first : first + processes] for first in range(0, len(todo), processes)]
         failed: list[Skip] = []
+        jobs_run = 0
 
-        def run_one(job: Job) -> None:
-            try:
-                estimates, seconds = run_job(job, seeds=config.seeds, seed=config.seed)
-            except Exception as error:  # an estimator that fails on a task is a result
-                message = f"error: {type(error).__name__}: {error}".replace("\n", " ")[:300]
-                failed.append(Skip(job.estimator.name, job.task.name, message))
-                warnings.warn(
-                    f"{job.estimator.name} on {job.task.name}, n = {job.n}: {message}",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
+        def run_round(jobs_of_round: list[Job]) -> None:
+            nonlocal jobs_run
+            index = jax.process_index()
+            own = jobs_of_round[index] if index < len(jobs_of_round) else None
+            outcomes = allgather(_run_encoded(own, config.seeds, config.seed))
+            jobs_run += len(jobs_of_round)
+            if not primary:
                 return
-            results.append(_rows(job, estimates, seconds))
+            for job, outcome in zip(jobs_of_round, outcomes, strict=False):
+                estimates, seconds, message = _decoded(outcome, config.seeds)
+                if message:
+                    failed.append(Skip(job.estimator.name, job.task.name, message))
+                else:
+                    results.append(_rows(job, estimates, seconds))
 
-        count, interrupted = run_units(
-            todo,
-            run_one,
+        _, interrupted = run_units(
+            rounds,
+            run_round,
+            size=len,
             total=len(jobs),
-            initial=len(done),
+            initial=int(finished.sum()),
             description="benchmark",
             unit_name="jobs",
-            progress=config.progress,
-            status=lambda job: f"{job.estimator.name} on {job.task.name}, n={job.n}",
+            progress=config.progress and primary,
+            status=lambda jobs_of_round: "; ".join(
+                f"{job.estimator.name} on {job.task.name}, n={job.n}" for job in jobs_of_round
+            ),
         )
         # Every job run without failing appended all its rows.
-        finished_jobs = len(done) + count - len(failed)
-        with directory.file("skipped.csv").open("w", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(("estimator", "task", "reason"))
-            writer.writerows(dataclasses.astuple(s) for s in [*skipped, *failed])
-        write_report(directory.path, skipped=[*skipped, *failed])
+        finished_jobs = int(finished.sum()) + jobs_run - int(broadcast(np.int64(len(failed))))
+        if primary:
+            with directory.file("skipped.csv").open("w", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(("estimator", "task", "reason"))
+                writer.writerows(dataclasses.astuple(s) for s in [*skipped, *failed])
+            write_report(directory.path, skipped=[*skipped, *failed])
     seconds = time.perf_counter() - started
     return RunResult(
         workdir=directory.path,
         finished=finished_jobs == len(jobs),
         interrupted=interrupted,
-        units=count,
+        units=jobs_run,
         done=finished_jobs,
         total=len(jobs),
         unit="job",
         seconds=seconds,
         total_seconds=seconds,
     )
+
+
+# A failed job's message travels between processes as this many UTF-8 bytes.
+_MESSAGE_BYTES = 1200
+
+
+def _run_encoded(job: Job | None, seeds: int, seed: int) -> np.ndarray:
+    """``job``'s outcome as one float64 vector: estimates, seconds, error message bytes.
+
+    An estimator that fails on a task is a result: its message (empty when it ran) is
+    reported in ``skipped.csv``. ``None`` (no job for this process) encodes nothing.
+    """
+    estimates, seconds, message = np.zeros(seeds), 0.0, ""
+    if job is not None:
+        try:
+            estimates, seconds = run_job(job, seeds=seeds, seed=seed)
+        except Exception as error:
+            message = f"error: {type(error).__name__}: {error}".replace("\n", " ")[:300]
+            warnings.warn(
+                f"{job.estimator.name} on {job.task.name}, n = {job.n}: {message}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    text = np.frombuffer(message.encode()[:_MESSAGE_BYTES].ljust(_MESSAGE_BYTES, b"\0"), np.uint8)
+    return np.concatenate([estimates, [seconds], text.astype(np.float64)])
+
+
+def _decoded(outcome: np.ndarray, seeds: int) -> tuple[np.ndarray, float, str]:
+    text = outcome[seeds + 1 :].astype(np.uint8).tobytes().rstrip(b"\0")
+    return outcome[:seeds], float(outcome[seeds]), text.decode(errors="replace")
 
 
 def _finished_jobs(results: MetricsFile, jobs: list[Job], seeds: int) -> set[tuple[str, ...]]:

@@ -10,6 +10,8 @@ field it lacks is unknown, one it has is required, and values take its types.
 
 import ml_collections
 
+from infojax.runs._distributed import distributed_config
+
 
 def get_config() -> ml_collections.ConfigDict:
     config = ml_collections.ConfigDict()
@@ -33,5 +35,8 @@ def get_config() -> ml_collections.ConfigDict:
     # Per-estimator keyword overrides, e.g. {"ksg": {"k": 5}}.
     config.estimator_options = ml_collections.ConfigDict()
     config.max_dim = 0  # skip tasks with dim_x + dim_y above this (0: no limit)
+    # Runs across processes and hosts (jax.distributed): the jobs are split between
+    # the processes. See infojax.runs.distributed_config.
+    config.distributed = distributed_config()
     config.progress = True
     return config
