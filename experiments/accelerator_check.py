@@ -16,11 +16,14 @@ there), so it also runs in the tests.
 
     python -m experiments.accelerator_check            # sizes for the device found
     python -m experiments.accelerator_check --small    # CPU sizes anywhere
+
+(Run it as a module, from the repository root: it imports ``experiments.bench_bounds``.)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -138,7 +141,8 @@ def format_table(device: str, rows: list[dict]) -> str:
         f"{'check':<36} | {'batched':<22} | {'seconds':>8} | {'looped':<16} | "
         f"{'seconds':>8} | {'ratio':>6}"
     )
-    lines = [f"device: {device}", header, "-" * len(header)]
+    load = os.getloadavg()[0]
+    lines = [f"device: {device}; load average {load:.2f}", header, "-" * len(header)]
     for row in rows:
         ratio = row["looped_seconds"] / row["batched_seconds"]
         lines.append(

@@ -14,7 +14,7 @@ def test_table_has_the_device_times_and_ratios():
         }
     ]
     lines = accelerator_check.format_table("cpu (cpu, 1 device(s))", rows).splitlines()
-    assert lines[0] == "device: cpu (cpu, 1 device(s))"
+    assert lines[0].startswith("device: cpu (cpu, 1 device(s)); load average ")
     assert "ratio" in lines[1]
     assert lines[3].split("|")[-1].strip() == "4.0x"
 
