@@ -18,19 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from infojax.runs._plots import pyplot
+
 # The estimated informations, as the columns name them: f"{name}_bits" (Monte Carlo),
 # f"{name}_se_bits" (its standard error), f"{name}_{lower,upper}_bits" (the bracket).
 _BRACKETS = ("input_information", "label_information")
-
-
-def _pyplot():
-    # Imported when a run plots: `import infojax` loads no plotting library.
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _grouped_statistics(
@@ -336,7 +328,7 @@ def plot_ib_curve(
     """
     from matplotlib.colors import Normalize
 
-    plt = _pyplot()
+    plt = pyplot()
     points = ib_curve_points(metrics, split=split, label_entropy_bits=label_entropy)
     figure, axes = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
     x, y = points["input_information_estimate_mean"], points["label_information_estimate_mean"]
@@ -443,7 +435,7 @@ def plot_accuracy_vs_beta(
     Returns:
       None; the figure is written to ``path``.
     """
-    plt = _pyplot()
+    plt = pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
     for split, color in (("train", "C0"), ("test", "C1")):
         points = ib_curve_points(metrics, split=split)
@@ -510,7 +502,7 @@ def plot_information_plane(
     """
     from matplotlib.colors import SymLogNorm
 
-    plt = _pyplot()
+    plt = pyplot()
     epochs = np.asarray(metrics["epoch"], dtype=np.int64)
     split_rows = _split_rows(metrics, split)
     last_epoch = int(epochs[split_rows].max()) if split_rows.any() else 0

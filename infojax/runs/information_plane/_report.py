@@ -8,15 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-
-def _pyplot():
-    # Imported when a run plots: `import infojax` loads no plotting library.
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from infojax.runs._plots import pyplot
 
 
 def seed_means(
@@ -83,7 +75,7 @@ def plot_information_plane(
     """
     from matplotlib.colors import SymLogNorm
 
-    plt = _pyplot()
+    plt = pyplot()
     epochs, layers, coordinates = seed_means(metrics, estimator)
     figure, axes = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
     norm = SymLogNorm(linthresh=1.0, vmin=0, vmax=max(int(epochs.max()), 1))
@@ -117,7 +109,7 @@ def plot_training_curves(
     metrics: Mapping[str, np.ndarray], path: str | os.PathLike, *, title: str = ""
 ) -> None:
     """Saves loss and accuracy against epoch (mean over seeds, band of one sd) as a PNG."""
-    plt = _pyplot()
+    plt = pyplot()
     curves = training_curves(metrics)
     epochs = curves["epoch"]
     figure, (loss_axes, accuracy_axes) = plt.subplots(

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from infojax.runs._plots import pyplot
+
 
 def read_results(path: str | Path) -> list[dict[str, Any]]:
     """The rows of a ``results.csv``, numbers parsed."""
@@ -76,10 +78,7 @@ def markdown_table(table: Sequence[dict[str, Any]]) -> str:
 
 def plot_results(rows: Sequence[dict[str, Any]], workdir: Path) -> list[Path]:
     """``estimate_vs_truth.png`` (one panel per estimator) and ``error_vs_dimension.png``."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     estimators = sorted({r["estimator"] for r in rows})
     if not estimators:
