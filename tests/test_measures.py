@@ -843,3 +843,21 @@ def test_benchmark_runs_end_to_end(monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert printed.count("infojax (jit)") == 2
     assert printed.count("numpy") >= 2
+
+
+def test_normalisation_tolerance_at_its_edges():
+    # float32 tolerance 1e-4 on |sum - 1|. Deviations past half of it are decided by a
+    # float64 sum on the host; below it by the compiled float32 pass.
+    p = np.full((3, 1000), 1e-3, np.float32)
+    measures.entropy(p)
+    p[1, 0] += 3e-5  # sum 1 + 3e-5: the fast pass accepts it
+    measures.entropy(p)
+    p[1, 0] += 5e-5  # 1 + 8e-5: past half the tolerance, accepted by the float64 sum
+    measures.entropy(p)
+    p[2, 0] += 1.5e-4  # 1 + 1.5e-4: rejected
+    with pytest.raises(ValueError, match=r"`p` is not normalised: a distribution sums to 1\.00015"):
+        measures.entropy(p)
+    with pytest.raises(ValueError, match="`p` contains inf"):
+        measures.entropy(np.array([np.inf, 0.5]))
+    with pytest.raises(ValueError, match=r"`p` has negative probabilities \(min -0\.5\)"):
+        measures.entropy(np.array([-0.5, 1.5]))

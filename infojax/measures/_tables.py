@@ -15,6 +15,7 @@ and raises ``ValueError`` naming the argument. Under a caller's ``jax.jit`` or
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -40,9 +41,11 @@ def _table(p: ArrayLike, name: str, num_axes: int) -> jax.Array:
     return p
 
 
+@functools.partial(jax.jit, static_argnames="num_axes")
 def _neg_sum_xlogx(p: jax.Array, num_axes: int) -> jax.Array:
-    # Summing negated terms (rather than negating the sum) gives +0.0, not -0.0, for a point mass.
-    return jnp.sum(-xlogx(p), axis=tuple(range(-num_axes, 0)))
+    # 0 - sum gives +0.0, not -0.0, for a point mass (XLA turns a sum of negated terms
+    # into a negated sum, which is -0.0).
+    return 0.0 - jnp.sum(xlogx(p), axis=tuple(range(-num_axes, 0)))
 
 
 def entropy(p: ArrayLike, *, base: float | None = None) -> jax.Array:
@@ -106,6 +109,7 @@ def conditional_entropy(pxy: ArrayLike, *, base: float | None = None) -> jax.Arr
     return to_base(value, base)
 
 
+@jax.jit
 def _mutual_information(pxy: jax.Array) -> jax.Array:
     px = jnp.sum(pxy, axis=-1, keepdims=True)
     py = jnp.sum(pxy, axis=-2, keepdims=True)
@@ -136,6 +140,7 @@ def mutual_information(pxy: ArrayLike, *, base: float | None = None) -> jax.Arra
     return to_base(_mutual_information(pxy), base)
 
 
+@jax.jit
 def _conditional_mutual_information(pxyz: jax.Array) -> jax.Array:
     pz = jnp.sum(pxyz, axis=(-3, -2), keepdims=True)
     pxz = jnp.sum(pxyz, axis=-2, keepdims=True)
