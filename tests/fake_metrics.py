@@ -2,6 +2,8 @@
 
 import math
 
+from infojax.runs import ib_curve
+
 
 def information_plane_rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
     for epoch in epochs:
@@ -22,25 +24,8 @@ def information_plane_rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")
                     )
 
 
-IB_CURVE_COLUMNS = (
-    "epoch",
-    "beta_index",
-    "beta",
-    "seed",
-    "split",
-    "loss",
-    "distortion_nats",
-    "rate_nats",
-    "accuracy",
-    "input_information_bits",
-    "input_information_se_bits",
-    "input_information_lower_bits",
-    "input_information_upper_bits",
-    "label_information_bits",
-    "label_information_se_bits",
-    "label_information_lower_bits",
-    "label_information_upper_bits",
-)
+# The experiment's own header: the rows below are written in its column order.
+IB_CURVE_COLUMNS = ib_curve.COLUMNS
 
 
 def ib_curve_rows(epochs, betas=(0.01, 0.1, 1.0), seeds=2, splits=("train", "test"), baseline=True):

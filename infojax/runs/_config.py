@@ -120,3 +120,29 @@ def positive_int(config: Any, name: str, *, minimum: int = 1) -> int:
         bound = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ConfigError(f"Invalid config: `{name}` must be {bound}, got {value!r}.")
     return value
+
+
+def check_training_fields(config: Any) -> None:
+    """Checks the fields every training experiment shares (the structure comes first).
+
+    ``seeds``, ``train.epochs``, ``train.batch_size`` and ``train.chunk_epochs`` are
+    positive, ``cpu_devices`` >= 0, ``tracking.epochs.count`` >= 2 with ``spacing``
+    ``"log"`` or ``"linear"``, and ``data.test_fraction`` in (0, 1).
+
+    Raises:
+      ConfigError: naming the first bad field.
+    """
+    for name in ("seeds", "train.epochs", "train.batch_size", "train.chunk_epochs"):
+        positive_int(config, name)
+    positive_int(config, "cpu_devices", minimum=0)
+    positive_int(config, "tracking.epochs.count", minimum=2)
+    if config.tracking.epochs.spacing not in ("log", "linear"):
+        raise ConfigError(
+            "Invalid config: `tracking.epochs.spacing` must be 'log' or 'linear', "
+            f"got {config.tracking.epochs.spacing!r}."
+        )
+    if not 0 < config.data.test_fraction < 1:
+        raise ConfigError(
+            f"Invalid config: `data.test_fraction` must be in (0, 1), got "
+            f"{config.data.test_fraction!r}."
+        )

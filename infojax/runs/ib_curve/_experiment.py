@@ -37,6 +37,7 @@ from infojax.objectives import vib_rate
 from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
+from infojax.runs._config import check_training_fields
 from infojax.runs._config import positive_int
 from infojax.runs._data import data_information
 from infojax.runs._data import label_entropy
@@ -96,20 +97,15 @@ def check_config(config: ml_collections.ConfigDict) -> None:
       ConfigError: naming the first bad field.
     """
     _check_against(config, get_config())
+    check_training_fields(config)
+    check_distributed(config)
     for name in (
-        "seeds",
         "beta.count",
-        "train.epochs",
-        "train.batch_size",
-        "train.chunk_epochs",
         "model.latent_features",
         "model.prior_components",
         "tracking.samples",
     ):
         positive_int(config, name)
-    positive_int(config, "cpu_devices", minimum=0)
-    check_distributed(config)
-    positive_int(config, "tracking.epochs.count", minimum=2)
     positive_int(config, "tracking.max_points", minimum=2)
 
     def bad(field: str, must: str, value: Any) -> ConfigError:
@@ -134,10 +130,6 @@ def check_config(config: ml_collections.ConfigDict) -> None:
         widths = config.model[field]
         if any(isinstance(w, bool) or not isinstance(w, int) or w <= 0 for w in widths):
             raise bad(f"model.{field}", "list positive layer sizes", widths)
-    if config.tracking.epochs.spacing not in ("log", "linear"):
-        raise bad("tracking.epochs.spacing", "be 'log' or 'linear'", config.tracking.epochs.spacing)
-    if not 0 < config.data.test_fraction < 1:
-        raise bad("data.test_fraction", "be in (0, 1)", config.data.test_fraction)
 
 
 def betas(config: ml_collections.ConfigDict) -> np.ndarray:

@@ -24,7 +24,7 @@ from infojax.models import MLP
 from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
-from infojax.runs._config import positive_int
+from infojax.runs._config import check_training_fields
 from infojax.runs._data import data_information
 from infojax.runs._data import load_data
 from infojax.runs._distributed import check_distributed
@@ -79,16 +79,8 @@ def check_config(config: ml_collections.ConfigDict) -> None:
       ConfigError: naming the first bad field.
     """
     _check_against(config, get_config(), open_sections=_OPEN_SECTIONS)
-    for name in ("seeds", "train.epochs", "train.batch_size", "train.chunk_epochs"):
-        positive_int(config, name)
-    positive_int(config, "cpu_devices", minimum=0)
+    check_training_fields(config)
     check_distributed(config)
-    positive_int(config, "tracking.epochs.count", minimum=2)
-    if config.tracking.epochs.spacing not in ("log", "linear"):
-        raise ConfigError(
-            "Invalid config: `tracking.epochs.spacing` must be 'log' or 'linear', "
-            f"got {config.tracking.epochs.spacing!r}."
-        )
     widths = config.model.widths
     if len(widths) < 2 or any(
         isinstance(width, bool) or not isinstance(width, int) or width <= 0 for width in widths
@@ -96,11 +88,6 @@ def check_config(config: ml_collections.ConfigDict) -> None:
         raise ConfigError(
             "Invalid config: `model.widths` must list positive layer sizes from the input "
             f"to the output, e.g. (12, 10, 7, 5, 4, 3, 2); got {widths!r}."
-        )
-    if not 0 < config.data.test_fraction < 1:
-        raise ConfigError(
-            f"Invalid config: `data.test_fraction` must be in (0, 1), got "
-            f"{config.data.test_fraction!r}."
         )
     estimators = config.tracking.estimators
     if not estimators:
