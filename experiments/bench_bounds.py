@@ -15,8 +15,15 @@ Gaussians with true MI in ``--mi`` nats; every bound fitted with
 :func:`infojax.bounds.fit_mutual_information` for ``--seeds`` seeds (vmapped), the
 held-out estimate reported as mean and standard deviation over seeds.
 
+Default fit (``--fit``): the wall time of one :func:`infojax.bounds.fit_mutual_information`
+call at its defaults on 5-d Gaussians (n = 5000), compile included (the first call)
+and excluded (median of ``--repeats`` later calls), and of ``--critics`` seeds in one
+vmapped call (per seed), with the arithmetic rate reached (train-step FLOP x steps run
+/ time) beside the dense matmul rate.
+
 Usage:
   python -m experiments.bench_bounds                 # throughput table
+  python -m experiments.bench_bounds --fit --repeats 3   # default fit timings
   python -m experiments.bench_bounds --steps 50 --repeats 5 --dims 5   # quick check
   python -m experiments.bench_bounds --sweep         # accuracy table (slow)
 """
@@ -207,9 +214,63 @@ def run_sweep(args: argparse.Namespace) -> None:
         print(f"{true_mi:>8.1f} | " + " | ".join(f"{cell:>13}" for cell in cells), flush=True)
 
 
+def run_fit(args: argparse.Namespace) -> None:
+    """Time one default fit (compile included and excluded) and 16 seeds vmapped."""
+    import os
+    import warnings
+
+    x, y = correlated_gaussians(jax.random.key(0), args.fit_samples, 5, 1.0)
+    print(
+        f"Default fit_mutual_information (bound {args.bound!r}), 5-d correlated Gaussians, "
+        f"true MI 1 nat, n = {args.fit_samples}, device {jax.devices()[0].device_kind}, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    peak = matmul_gflops()
+    settings = bounds.make_settings(x, y, bound=args.bound)
+    spec = bounds.get_bound(args.bound)
+    critic = build_critic(jax.random.key(0), settings, 5, 5, jnp.float32)
+    graphdef, params = nnx.split(critic)
+    train_step = jax.jit(bounds.make_train_step(settings, graphdef))
+    state = (params, settings.optimizer.init(params), spec.init_state(jnp.float32))
+    batch = (x[: settings.batch_size], y[: settings.batch_size])
+    step_flops = _flops(train_step, state, batch)
+
+    def fit(key, seeds=None):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = bounds.fit_mutual_information(key, x, y, bound=args.bound, seeds=seeds)
+            return jax.block_until_ready(result)
+
+    rows = []
+    for label, seeds in (("one fit", None), (f"{args.critics} seeds vmapped", args.critics)):
+        start = time.perf_counter()
+        result = fit(jax.random.key(1), seeds)
+        first = time.perf_counter() - start
+        times, steps = [], []
+        for repeat in range(args.repeats):
+            start = time.perf_counter()
+            result = fit(jax.random.key(2 + repeat), seeds)
+            times.append(time.perf_counter() - start)
+            steps.append(float(np.sum(result.steps_run)))
+        median = statistics.median(times)
+        per = 1 if seeds is None else seeds
+        gflops = step_flops * statistics.median(steps) / median / 1e9
+        rows.append((label, first / per, median / per, gflops, result.summary()))
+    print(
+        f"train step: {step_flops / 1e6:.1f} MFLOP (XLA cost analysis); dense float32 "
+        f"matmul: {peak:.0f} GFLOP/s; load average {os.getloadavg()[0]:.2f}"
+    )
+    print("| run | s per fit, compile included | s per fit, compiled | GFLOP/s | estimate |")
+    print("|---|---:|---:|---:|---|")
+    for label, first, median, gflops, summary in rows:
+        print(f"| {label} | {first:.2f} | {median:.2f} | {gflops:.0f} | {summary} |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sweep", action="store_true", help="accuracy sweep instead of speed")
+    parser.add_argument("--fit", action="store_true", help="time default fits instead")
+    parser.add_argument("--fit-samples", type=int, default=5000)
     parser.add_argument("--bound", default="infonce", help="bound for the throughput test")
     parser.add_argument("--bounds", nargs="*", help="bounds for the sweep (default: all)")
     parser.add_argument("--critic", default="separable")
@@ -231,6 +292,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--repeats must be >= 1")
     if args.sweep:
         run_sweep(args)
+    elif args.fit:
+        run_fit(args)
     else:
         run_throughput(args)
 

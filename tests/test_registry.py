@@ -168,6 +168,13 @@ def test_value_is_finite_scalar(spec):
 # steps of the neural bounds (measured within 1e-7 in float32).
 TRANSFORM_RTOL = 1e-7
 TRANSFORM_ATOL = 1e-10
+# The neural bounds' inputs pass through normal scores (sort, interpolation, ndtri)
+# before the 20 steps; vmap's reordered float32 sums there grow to 2.1e-7 nats (measured).
+NEURAL_TRANSFORM_ATOL = 1e-6
+
+
+def transform_atol(spec):
+    return NEURAL_TRANSFORM_ATOL if spec.name.startswith("neural_") else TRANSFORM_ATOL
 
 
 @pytest.mark.parametrize("spec", params(JITTABLE, slow=SLOW_TRANSFORMS))
@@ -180,7 +187,7 @@ def test_jit_matches_eager(spec):
     else:
         jitted = jax.jit(fn)(*samples)
     assert jitted.dtype == eager.dtype
-    np.testing.assert_allclose(jitted, eager, rtol=TRANSFORM_RTOL, atol=TRANSFORM_ATOL)
+    np.testing.assert_allclose(jitted, eager, rtol=TRANSFORM_RTOL, atol=transform_atol(spec))
 
 
 @pytest.mark.parametrize("spec", params(SPECS, slow=SLOW_TRANSFORMS))
@@ -195,7 +202,7 @@ def test_vmap_over_seeds_matches_loop(spec):
     else:
         batched = jax.vmap(fn)(*stacked)
     assert batched.shape == (len(SEEDS),)
-    np.testing.assert_allclose(batched, looped, rtol=TRANSFORM_RTOL, atol=TRANSFORM_ATOL)
+    np.testing.assert_allclose(batched, looped, rtol=TRANSFORM_RTOL, atol=transform_atol(spec))
 
 
 # float32 has a relative precision of 6e-8; the estimators sum O(n) terms of order one

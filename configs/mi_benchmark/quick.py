@@ -20,5 +20,14 @@ def get_config() -> ml_collections.ConfigDict:
         "discrete-continuous-m4",
         "normal-dense-1x1-rho0.75+half_cube",
     )
+    config.estimators = (
+        "ksg",
+        "ksg2",
+        "gaussian",
+        "gaussian_copula",
+        "mixed_ksg",
+        "binning",
+        "neural_infonce",
+    )
     config.estimator_options = ml_collections.ConfigDict({"neural_infonce": {"steps": 300}})
     return config

@@ -18,19 +18,24 @@ from jax.typing import ArrayLike
 
 from infojax._registry import register_estimator
 from infojax.bounds._bounds import BOUNDS
+from infojax.bounds._fit import DEFAULTS
 from infojax.bounds._fit import default_optimizer
 from infojax.bounds._fit import fit_mutual_information
 
 _COMMON_DEFAULTS = {
-    "steps": 1000,
-    "batch_size": 128,
-    "learning_rate": 5e-4,
-    "hidden_sizes": (128, 128),
-    "activation": "relu",
-    "held_out_fraction": 0.2,
-    "eval_every": 50,
-    "base": None,
-}
+    name: DEFAULTS[name]
+    for name in (
+        "steps",
+        "batch_size",
+        "learning_rate",
+        "hidden_sizes",
+        "activation",
+        "held_out_fraction",
+        "eval_every",
+        "patience",
+        "preprocess",
+    )
+} | {"base": None}
 
 
 def _critic_options(
@@ -60,8 +65,10 @@ def _make_estimator(bound: str):
         activation: str,
         held_out_fraction: float,
         eval_every: int,
+        patience: int | None,
+        preprocess: str,
         base: float | None,
-        embedding_dim: int = 32,
+        embedding_dim: int = DEFAULTS["embedding_dim"],
         **bound_options: Any,
     ) -> jax.Array:
         # Small sample sets (a benchmark sweep over n) get batches that fit both sets.
@@ -78,6 +85,8 @@ def _make_estimator(bound: str):
             batch_size=max(2, min(batch_size, n - n_held_out)),
             eval_batch_size=max(2, min(batch_size, n_held_out)),
             eval_every=eval_every,
+            patience=patience,
+            preprocess=preprocess,
             held_out_fraction=held_out_fraction,
             bound_options=bound_options,
             critic_options=_critic_options(critic, hidden_sizes, embedding_dim, activation),
@@ -98,7 +107,7 @@ def _register_all() -> None:
         critic = "gaussian_conditional" if spec.model == "conditional" else "separable"
         defaults = {**_COMMON_DEFAULTS, "critic": critic, **spec.defaults}
         if critic == "separable":
-            defaults["embedding_dim"] = 32
+            defaults["embedding_dim"] = DEFAULTS["embedding_dim"]
         register_estimator(
             f"neural_{name}",
             _make_estimator(name),

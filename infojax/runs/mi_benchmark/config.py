@@ -21,8 +21,8 @@ def get_config() -> ml_collections.ConfigDict:
     config.sample_sizes = (5000,)
     config.suite = "default"
     config.tasks = ()  # task names to keep; empty: the whole suite
-    # Registered MI estimators to run; () runs every registered one, including the seven
-    # other neural bounds and matrix-based Renyi (an O(n^3) eigendecomposition per call).
+    # Registered MI estimators to run; () runs every registered one, including CLUB
+    # (an upper bound) and matrix-based Renyi (an O(n^3) eigendecomposition per call).
     config.estimators = (
         "ksg",
         "ksg2",
@@ -31,10 +31,18 @@ def get_config() -> ml_collections.ConfigDict:
         "mixed_ksg",
         "binning",
         "neural_infonce",
+        "neural_nwj",
+        "neural_dv",
+        "neural_mine",
+        "neural_js",
+        "neural_smile",
+        "neural_interpolated",
     )
     # Per-estimator keyword overrides, e.g. {"ksg": {"k": 5}}.
     config.estimator_options = ml_collections.ConfigDict()
-    config.max_dim = 0  # skip tasks with dim_x + dim_y above this (0: no limit)
+    # Skip tasks with dim_x + dim_y above this (0: no limit): 50 keeps the suite's tasks
+    # up to 25 dimensions per side (all but its four 50 x 50 tasks).
+    config.max_dim = 50
     # Runs across processes and hosts (jax.distributed): the jobs are split between
     # the processes. See infojax.runs.distributed_config.
     config.distributed = distributed_config()
