@@ -11,6 +11,7 @@ import pytest
 from infojax import bounds
 from infojax import tasks
 from infojax._registry import get_estimator
+from infojax.bounds import _latent
 
 BASE = tasks.canonical_normal_task([0.8, 0.8])  # I = -log(1 - 0.64) = 1.02 nats
 # A few steps of a tiny network: the transformation tests compare numbers, not accuracy.
@@ -28,6 +29,7 @@ def test_recovers_low_dimensional_dependence_in_30_dimensions():
     # 30 + 30 dimensions, n = 2000 (1000 held out for KSG), 600 steps: a few seconds.
     # KSG on 2 x 2 latents of 1000 points has a sd of ~0.04 and a small downward bias;
     # latents that miss part of the shared subspace can only lower the estimate.
+    # Measured 0.97, 1.00, 1.03 with keys 1, 2, 3 (true 1.02).
     task = tasks.embedded_task(BASE, 30, 30, seed=3)
     x, y = task.sample(jax.random.key(0), 2000)
     estimate = bounds.latent_mutual_information(jax.random.key(1), x, y, steps=600, latent_dim=2)
@@ -37,10 +39,11 @@ def test_recovers_low_dimensional_dependence_in_30_dimensions():
 @pytest.mark.slow
 def test_within_a_fifth_of_a_nat_on_100_by_100_at_n_5000():
     # The target: 100 + 100 dimensions, a 2-dimensional Gaussian dependence of
-    # 1.02 nats, n = 5000, registry defaults. Measured 0.97-0.99 over seeds (KSG on the
-    # 2500 held-out latents, sd ~0.03; the residual is KSG's downward bias in 8
-    # dimensions plus what the latents miss). KSG on the raw 200 dimensions gives ~0.1
-    # and InfoNCE with its defaults ~0.3 (experiments/latent_vs_knn.py).
+    # 1.02 nats, n = 5000, registry defaults. Measured 0.96, 0.90, 0.92, 0.91 with keys
+    # 1 to 4: all low (the latents keep most but not all of the shared subspace, and KSG
+    # in 4 + 4 latent dimensions is biased down), by 0.06 to 0.12, inside the issue's
+    # 0.2. On the same task KSG on the raw 200 dimensions gives ~0.0 and InfoNCE with
+    # its defaults -4.5 (overfitted critic; experiments/latent_vs_knn.py).
     task = tasks.high_dimensional_suite()[0]
     assert (task.dim_x, task.dim_y) == (100, 100)
     x, y = task.sample(jax.random.key(0), 5000)
@@ -71,15 +74,14 @@ def test_fit_result_shapes_and_curves():
     np.testing.assert_allclose(jnp.std(fit.latents_x, axis=0), 1.0, rtol=1e-4)
     estimate = bounds.latent_mutual_information(jax.random.key(0), x, y, **TINY)
     assert estimate == fit.estimate
-
-
-def test_base_two_gives_bits():
-    x, y = _small_pair(1)
-    nats = bounds.latent_mutual_information(jax.random.key(0), x, y, **TINY)
+    # Bits are converted outside the compiled fit: same networks, same latents.
     bits = bounds.latent_mutual_information(jax.random.key(0), x, y, base=2, **TINY)
-    np.testing.assert_allclose(bits, nats / math.log(2), rtol=1e-6)
+    np.testing.assert_allclose(bits, fit.estimate / math.log(2), rtol=1e-6)
 
 
+# Three compilations (eager, jit, vmap); the registry's cross-cutting tests run jit and
+# vmap on latent_mi in the default run.
+@pytest.mark.slow
 def test_jit_and_vmap_over_keys_match_eager():
     x, y = _small_pair(2)
     keys = jnp.stack([jax.random.key(seed) for seed in range(3)])
@@ -95,20 +97,26 @@ def test_jit_and_vmap_over_keys_match_eager():
 @pytest.mark.float64
 def test_dtype_follows_input():
     x, y = _small_pair(3)
-    assert bounds.latent_mutual_information(jax.random.key(0), x, y, **TINY).dtype == jnp.float32
     x64, y64 = x.astype(jnp.float64), y.astype(jnp.float64)
     fit = bounds.fit_latent_mutual_information(jax.random.key(0), x64, y64, **TINY)
     assert fit.estimate.dtype == fit.latents_x.dtype == fit.training_curve.dtype == jnp.float64
 
 
-def test_gradient_with_respect_to_samples_is_zero():
-    x, y = _small_pair(4)
+# The zero gradient with respect to the samples (registry flag "zero") is checked by
+# tests/test_registry.py::test_gradient_with_respect_to_samples[latent_mi].
 
-    def estimate(samples):
-        return bounds.latent_mutual_information(jax.random.key(0), samples, y, **TINY)
 
-    gradient = jax.grad(estimate)(x)
-    assert gradient.shape == x.shape and np.all(np.asarray(gradient) == 0)
+def test_collapsed_latents_give_zero():
+    # A side whose latents are all constant (its encoder collapsed) carries no
+    # information; rescaling its rounding noise to unit sd would give KSG garbage.
+    latents = jnp.stack([jnp.full(50, 0.3), 0.3 + 1e-9 * jnp.arange(50.0)], axis=1)
+    whitened, constant = _latent._whitened_columns(latents)
+    assert bool(constant) and np.all(np.asarray(whitened) == 0)
+    varied = latents.at[:, 1].set(jnp.arange(50.0))
+    whitened, constant = _latent._whitened_columns(varied)
+    assert not bool(constant)
+    np.testing.assert_allclose(jnp.std(whitened[:, 1]), 1.0, rtol=1e-5)
+    assert np.all(np.asarray(whitened[:, 0]) == 0)
 
 
 def test_registry_entry():

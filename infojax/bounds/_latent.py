@@ -201,12 +201,20 @@ def _standardized(samples: jax.Array, n_train: int) -> jax.Array:
     return jnp.clip((samples - jnp.mean(train, axis=0)) / scale, -_CLIP, _CLIP)
 
 
-def _whitened_columns(latents: jax.Array) -> jax.Array:
-    """Each latent column centred and scaled to unit sd: KSG's max-norm then weighs
-    every latent coordinate alike (an affine map of a column leaves MI unchanged)."""
+def _whitened_columns(latents: jax.Array) -> tuple[jax.Array, jax.Array]:
+    """Each latent column centred and scaled to unit sd, and whether all are constant.
+
+    KSG's max-norm then weighs every latent coordinate alike (an affine map of a column
+    leaves MI unchanged). A column whose spread is at the rounding level of its values
+    (an encoder collapsed by weight decay) is set to zero rather than blown up into
+    rounding noise; a side whose columns are all constant carries no information.
+    """
+    centred = latents - jnp.mean(latents, axis=0)
     scale = jnp.std(latents, axis=0)
-    scale = jnp.where(scale > 0, scale, jnp.ones_like(scale))
-    return (latents - jnp.mean(latents, axis=0)) / scale
+    rounding = 16 * jnp.finfo(latents.dtype).eps * jnp.max(jnp.abs(latents), axis=0)
+    varies = scale > rounding
+    whitened = jnp.where(varies, centred / jnp.where(varies, scale, 1), 0)
+    return whitened, ~jnp.any(varies)
 
 
 def _batch_indices(key: jax.Array, settings: LatentSettings) -> jax.Array:
@@ -294,8 +302,9 @@ def _fit(
         round_, carry, indices
     )
     z_x, z_y = nnx.merge(graphdef, best_params).encode(x_held, y_held)
-    z_x, z_y = _whitened_columns(z_x), _whitened_columns(z_y)
+    (z_x, constant_x), (z_y, constant_y) = _whitened_columns(z_x), _whitened_columns(z_y)
     estimate = ksg_mutual_information(z_x, z_y, k=settings.k, backend="jax")
+    estimate = jnp.where(constant_x | constant_y, jnp.zeros((), dtype), estimate)
     return LatentMutualInformationFit(
         estimate=estimate,
         latents_x=z_x,
@@ -456,6 +465,9 @@ def fit_latent_mutual_information(
     defaults give 0.96 (0.98 with :math:`\alpha = 0`). ``latent_dim`` should be at
     least the dimension of the dependence; KSG loses accuracy as ``2 * latent_dim``
     grows.
+
+    If the encoders of a side collapse to a constant (too strong a ``weight_decay``),
+    its latents carry no information and the estimate is 0.
 
     The estimate is a data-processing lower bound in expectation,
     :math:`I(Z_X; Z_Y) \le I(X; Y)`, plus KSG's own bias; it is consistent only when
