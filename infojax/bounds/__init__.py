@@ -30,6 +30,10 @@ from infojax.bounds._fit import fit_mutual_information
 from infojax.bounds._fit import make_held_out_evaluation
 from infojax.bounds._fit import make_settings
 from infojax.bounds._fit import make_train_step
+from infojax.bounds._latent import CrossPredictiveAutoencoder
+from infojax.bounds._latent import LatentMutualInformationFit
+from infojax.bounds._latent import fit_latent_mutual_information
+from infojax.bounds._latent import latent_mutual_information
 
 __all__ = [
     "BOUNDS",
@@ -37,8 +41,10 @@ __all__ = [
     "BilinearCritic",
     "BoundSpec",
     "ConcatenatedCritic",
+    "CrossPredictiveAutoencoder",
     "FitSettings",
     "GaussianConditional",
+    "LatentMutualInformationFit",
     "MineState",
     "MutualInformationFit",
     "SeparableCritic",
@@ -46,12 +52,14 @@ __all__ = [
     "conditional_log_likelihood",
     "default_optimizer",
     "dv_bound",
+    "fit_latent_mutual_information",
     "fit_mutual_information",
     "get_bound",
     "infonce_bound",
     "interpolated_bound",
     "js_bound",
     "js_objective",
+    "latent_mutual_information",
     "make_held_out_evaluation",
     "make_settings",
     "make_train_step",

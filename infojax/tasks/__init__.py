@@ -13,6 +13,9 @@ from infojax.tasks._elliptical import paired_correlation
 from infojax.tasks._elliptical import sparse_normal_task
 from infojax.tasks._elliptical import student_t_correction
 from infojax.tasks._elliptical import student_t_task
+from infojax.tasks._embedded import embedded_task
+from infojax.tasks._embedded import high_dimensional_suite
+from infojax.tasks._embedded import random_rotation
 from infojax.tasks._suite import default_suite
 from infojax.tasks._task import Task
 from infojax.tasks._transforms import Transform
@@ -40,11 +43,14 @@ __all__ = [
     "dense_normal_task",
     "discrete_continuous_mutual_information",
     "discrete_continuous_task",
+    "embedded_task",
     "gaussian_channel_task",
     "half_cube_transform",
+    "high_dimensional_suite",
     "normal_cdf_transform",
     "normal_task",
     "paired_correlation",
+    "random_rotation",
     "sparse_normal_task",
     "spiral_transform",
     "student_t_correction",
