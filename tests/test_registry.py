@@ -44,6 +44,8 @@ def options_for(spec):
         options.update(NEURAL_OPTIONS)
         if "embedding_dim" in spec.defaults:
             options["embedding_dim"] = 8
+    if spec.name == "latent_mi":  # the same for the latent estimator's autoencoders
+        options.update(NEURAL_OPTIONS)
     return options
 
 
