@@ -4,8 +4,8 @@ For each task of :func:`infojax.tasks.high_dimensional_suite` (by default the fi
 100 + 100 dimensions with a 2-dimensional Gaussian dependence of 1.02 nats; ``--all``
 for the five), draws ``--n`` pairs and prints the true MI and three estimates in nats:
 KSG on the raw samples (:func:`infojax.estimators.ksg_mutual_information`, k = 3),
-InfoNCE (:func:`infojax.bounds.fit_mutual_information` with its defaults: separable
-critic, 1000 steps, batches of 128, held-out estimate) and latent MI
+InfoNCE (:func:`infojax.bounds.fit_mutual_information` with its defaults:
+``infojax.bounds.DEFAULTS``, the best held-out critic's estimate) and latent MI
 (:func:`infojax.bounds.latent_mutual_information` with its defaults), each for
 ``--seeds`` seeds, with the wall time of each call and the load average before the
 run (timings on a shared machine are indicative only).

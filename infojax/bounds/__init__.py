@@ -23,6 +23,8 @@ from infojax.bounds._critics import ConcatenatedCritic
 from infojax.bounds._critics import GaussianConditional
 from infojax.bounds._critics import SeparableCritic
 from infojax.bounds._critics import score_matrix
+from infojax.bounds._fit import DEFAULTS
+from infojax.bounds._fit import FitDiagnostics
 from infojax.bounds._fit import FitSettings
 from infojax.bounds._fit import MutualInformationFit
 from infojax.bounds._fit import default_optimizer
@@ -38,10 +40,12 @@ from infojax.bounds._latent import latent_mutual_information
 __all__ = [
     "BOUNDS",
     "CRITICS",
+    "DEFAULTS",
     "BilinearCritic",
     "BoundSpec",
     "ConcatenatedCritic",
     "CrossPredictiveAutoencoder",
+    "FitDiagnostics",
     "FitSettings",
     "GaussianConditional",
     "LatentMutualInformationFit",
