@@ -8,8 +8,10 @@ KD-tree build can crash (segmentation fault) on data with many duplicate values 
 that floating-point mode. Trees are built with the sliding-midpoint rule
 (``balanced_tree=False``), which is also safe under it and faster to build.
 
-Strict inequalities ``d < eps`` are counted as ``d <= nextafter(eps, 0)``; a strict
-count at ``eps = 0`` is zero.
+Counts within one 1-D side (the common KSG case) need no tree: they come from a sort
+and ``searchsorted`` (:mod:`infojax.estimators._neighbours_sorted`), with the same
+exact predicates. Strict inequalities ``d < eps`` on the tree are counted as
+``d <= nextafter(eps, 0)``; a strict count at ``eps = 0`` is zero.
 
 With ``metric="euclidean"`` a joint distance is the largest of the Euclidean
 distances within the sides, which no Minkowski norm of the concatenated coordinates
@@ -29,6 +31,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from scipy.spatial import cKDTree
+
+from infojax.estimators._neighbours_sorted import count_within_1d
 
 _WORKERS = -1
 # One host thread, created here (normally on the importing thread, with the default
@@ -54,6 +58,8 @@ def _kth_distance(tree: cKDTree, points: np.ndarray, k: int, p: float) -> tuple:
 
 def _count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.ndarray:
     """#{j != i : |p_i - p_j|_max < radius_i} (strict) or ``<= radius_i``."""
+    if points.shape[1] == 1:
+        return count_within_1d(points[:, 0], radius, strict=strict)
     tree = _tree(points)
     if strict:
         positive = radius > 0
@@ -115,6 +121,8 @@ def _euclidean_kth(parts: list[np.ndarray], k: int):
 
 def _count_euclidean(parts: list[np.ndarray], radius: np.ndarray, *, strict: bool):
     """#{j != i : mixed Euclidean distance < radius_i} (strict) or ``<= radius_i``."""
+    if len(parts) == 1 and parts[0].shape[1] == 1:
+        return count_within_1d(parts[0][:, 0], radius, strict=strict, metric="euclidean")
     rows, cols = _candidate_pairs(parts, radius)
     distances = _side_distances(parts, rows, cols, "euclidean")
     inside = distances < radius[rows] if strict else distances <= radius[rows]
