@@ -19,9 +19,10 @@ Backends. Two exact implementations give the same per-point statistics:
 
 * ``"jax"``: pure JAX in row blocks of ``block_size`` query points against all n
   points (memory ``block_size * n`` per distance matrix, never n x n). Works under
-  ``jit``, ``vmap`` and on accelerators. The k-th neighbour is found by k rounds of a
-  masked row minimum on CPU (where ``lax.top_k`` is slow) and by ``lax.top_k``
-  elsewhere.
+  ``jit``, ``vmap`` and on accelerators. On CPU (where ``lax.top_k`` is slow) the
+  k-th neighbour comes from one pass of group minima over each row and a few
+  candidates (``kth_smallest`` in ``_neighbours_blocks``), so the cost grows little
+  with k; elsewhere from ``lax.top_k``.
 * ``"kdtree"``: scipy's ``cKDTree`` on the host through ``jax.pure_callback`` (works
   under ``jit``; under ``vmap`` it loops over the batch; no gradients).
 
@@ -93,11 +94,13 @@ from infojax._validation import check_same_length
 from infojax._validation import is_concrete
 from infojax.estimators import _neighbours_kdtree as kdtree
 from infojax.estimators._neighbours_blocks import chebyshev_distances
+from infojax.estimators._neighbours_blocks import chebyshev_distances_at
 from infojax.estimators._neighbours_blocks import check_block_size
 from infojax.estimators._neighbours_blocks import kth_smallest
 from infojax.estimators._neighbours_blocks import map_row_blocks
 from infojax.estimators._neighbours_blocks import self_mask
 from infojax.estimators._neighbours_blocks import squared_euclidean_distances
+from infojax.estimators._neighbours_blocks import squared_euclidean_distances_at
 from infojax.estimators._neighbours_blocks import take_rows
 
 BACKENDS = ("auto", "jax", "kdtree")
@@ -268,6 +271,27 @@ def _side_distances(rows: jax.Array, points: jax.Array, metric: str) -> jax.Arra
     return jnp.sqrt(squared_euclidean_distances(rows, points))
 
 
+def _joint_distances_at(sides, rows, metric: str, *, squared: bool = False):
+    """A function of (b, m) column indices: the largest of the sides' distances from
+    the block's ``rows`` to those columns, inf at the row itself, bit for bit as the
+    block's distances (``squared``: one Euclidean side, squared)."""
+
+    def distances_at(cols):
+        largest = None
+        for points in sides:
+            row_points = take_rows(points, rows)
+            if metric == "chebyshev":
+                distance = chebyshev_distances_at(row_points, points, cols)
+            else:
+                distance = squared_euclidean_distances_at(row_points, points, cols)
+                distance = distance if squared else jnp.sqrt(distance)
+            largest = distance if largest is None else jnp.maximum(largest, distance)
+        infinity = jnp.asarray(jnp.inf, largest.dtype)
+        return jnp.where(cols == rows[:, None], infinity, largest)
+
+    return distances_at
+
+
 def _check_metric(metric: str) -> None:
     if metric not in METRICS:
         raise ValueError(f"`metric` must be one of {METRICS}, got {metric!r}.")
@@ -281,7 +305,8 @@ def _kl_distances_jax(x: jax.Array, k: int, metric: str, block_size: int) -> jax
             distances = chebyshev_distances(take_rows(x, rows), x)
         else:
             distances = squared_euclidean_distances(take_rows(x, rows), x)
-        return (kth_smallest(_infinity_off_self(distances, rows, n), k),)
+        distances_at = _joint_distances_at([x], rows, metric, squared=True)
+        return (kth_smallest(_infinity_off_self(distances, rows, n), k, distances_at),)
 
     (kth,) = map_row_blocks(block, n, block_size)
     return kth if metric == "chebyshev" else jnp.sqrt(kth)
@@ -293,7 +318,8 @@ def _ksg_counts_jax(x, y, k: int, variant: int, metric: str, block_size: int):
     def block(rows):
         dx = _infinity_off_self(_side_distances(take_rows(x, rows), x, metric), rows, n)
         dy = _infinity_off_self(_side_distances(take_rows(y, rows), y, metric), rows, n)
-        eps = kth_smallest(jnp.maximum(dx, dy), k)[:, None]
+        distances_at = _joint_distances_at([x, y], rows, metric)
+        eps = kth_smallest(jnp.maximum(dx, dy), k, distances_at)[:, None]
         if variant == 1:
             return _count(dx < eps), _count(dy < eps)
         neighbours = jnp.maximum(dx, dy) <= eps
@@ -313,7 +339,8 @@ def _cmi_counts_jax(x, y, z, k: int, metric: str, block_size: int):
         dz = _infinity_off_self(_side_distances(take_rows(z, rows), z, metric), rows, n)
         dxz = jnp.maximum(dx, dz)
         dyz = jnp.maximum(dy, dz)
-        eps = kth_smallest(jnp.maximum(dxz, dy), k)[:, None]
+        distances_at = _joint_distances_at([x, y, z], rows, metric)
+        eps = kth_smallest(jnp.maximum(dxz, dy), k, distances_at)[:, None]
         return _count(dxz < eps), _count(dyz < eps), _count(dz < eps)
 
     return map_row_blocks(block, n, block_size)
@@ -326,7 +353,7 @@ def _mixed_counts_jax(x, y, k: int, block_size: int):
         dx = _infinity_off_self(chebyshev_distances(take_rows(x, rows), x), rows, n)
         dy = _infinity_off_self(chebyshev_distances(take_rows(y, rows), y), rows, n)
         joint = jnp.maximum(dx, dy)
-        rho = kth_smallest(joint, k)[:, None]
+        rho = kth_smallest(joint, k, _joint_distances_at([x, y], rows, "chebyshev"))[:, None]
         tied = rho == 0
         n_x = _count(jnp.where(tied, dx <= 0, dx < rho))
         n_y = _count(jnp.where(tied, dy <= 0, dy < rho))
