@@ -23,18 +23,25 @@ Backends. Two exact implementations give the same per-point statistics:
   k-th neighbour comes from one pass of group minima over each row and a few
   candidates (``kth_smallest`` in ``_neighbours_blocks``), so the cost grows little
   with k; elsewhere from ``lax.top_k``.
-* ``"kdtree"``: scipy's ``cKDTree`` on the host through ``jax.pure_callback`` (works
-  under ``jit``; under ``vmap`` it loops over the batch; no gradients).
+* ``"kdtree"``: scipy's ``cKDTree`` on the host through ``jax.pure_callback``, with
+  counts within a 1-D side by a sort and ``searchsorted`` instead of a tree. Works
+  under ``jit`` and ``vmap`` (one callback per batch, which loops over the sample sets
+  on the host); its counts and neighbour indices carry no gradient (KSG's counts have
+  a zero derivative anyway), and the Kozachenko-Leonenko distances are measured in JAX
+  from the neighbours it finds, so gradients flow through them as on ``"jax"``.
 
 Block size. ``block_size=None`` picks about half a million distances per block
 (``max(8, 2**19 // n)`` rows): small blocks stay in cache, which on CPU is faster than
 large ones. Under ``vmap`` a block holds ``batch * block_size * n`` distances, so pass
 a smaller ``block_size`` there (8 was fastest for 256 sets of n = 1000 on 2 cores).
 
-``backend="auto"`` picks ``"kdtree"`` when all of these hold: JAX's default backend is
-the CPU, the inputs are concrete arrays (not traced by ``jit``, ``vmap`` or ``grad``),
-n >= 2048 and the joint dimension is at most 4 (a KD-tree loses its advantage over
-brute force in higher dimension); otherwise ``"jax"``.
+``backend="auto"`` picks ``"jax"`` on accelerators and, on CPU, whichever backend a
+cost table measured on this library's benchmark says is faster for n samples in the
+joint dimension of the search (``KSG_KDTREE_FROM``, ``KL_KDTREE_FROM``): the KD-tree
+from about n = 1000 in joint dimension 2 (1-D sides), 8000 in 4, 50000 in 10, never
+above; for Kozachenko-Leonenko from n = 500 in 1-D to 4000 in 10-D. This holds for
+traced inputs too (under ``jit``, ``vmap``, ``grad``). The Euclidean KSG and CMI keep
+the brute force under ``"auto"`` (the tree's mixed Euclidean distances are slow).
 
 Ties and integer data. The estimators of continuous densities (:func:`kl_entropy`,
 :func:`ksg_mutual_information`, :func:`ksg_conditional_mutual_information`) assume that
@@ -75,6 +82,7 @@ Frenzel-Pompe) and ``d <= eps`` where the paper does (KSG algorithm 2).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 import jax
@@ -105,23 +113,55 @@ from infojax.estimators._neighbours_blocks import take_rows
 
 BACKENDS = ("auto", "jax", "kdtree")
 METRICS = ("chebyshev", "euclidean")
-# ``backend="auto"`` uses the KD-tree from this many samples, up to this joint dimension.
-KDTREE_MIN_SAMPLES = 2048
-KDTREE_MAX_DIM = 4
+
+# ``backend="auto"`` on CPU: the KD-tree from this many samples on, by joint dimension
+# (the dimension of the space the k-th neighbour is searched in), between the rows
+# interpolated geometrically in n and linearly in the dimension; above the last row the
+# brute force always. The brute force costs about n^2 (its time grows 100x per 10x n),
+# the tree about n^1.0-1.3 at low dimension but its radius counts grow fast with the
+# dimension of the marginal spaces, so the crossover n rises with the dimension.
+# Calibrated with ``python -m experiments.bench_estimators --calibrate`` on 2 CPU cores
+# (the times of both backends at n in {1e3, 3e3, 1e4, 3e4}, d per side in {1, 2, 5,
+# 10}, k in {3, 10}; each entry is the smallest n at which the tree was not slower, or
+# extrapolated along those slopes where it was slower at 3e4); the crossover moves
+# little with k, so the table does not depend on k.
+# KSG, Frenzel-Pompe CMI and mixed KSG (counts in the marginal spaces; 1-D marginal
+# counts come from a sort, which makes d = 1 per side cheap on the tree):
+KSG_KDTREE_FROM = ((2, 1_000), (4, 8_000), (10, 50_000))
+# Kozachenko-Leonenko (one k-NN query, no counts: the tree wins early up to d = 10):
+KL_KDTREE_FROM = ((1, 500), (5, 1_500), (10, 4_000))
 
 
-def _resolve_backend(backend: str, n: int, joint_dim: int, *arrays: jax.Array) -> str:
+def _ksg_table(metric: str):
+    # The tree's mixed Euclidean distances go through candidate lists, much slower than
+    # the max-norm tree: "auto" keeps the brute force for them.
+    return KSG_KDTREE_FROM if metric == "chebyshev" else ()
+
+
+def kdtree_threshold(joint_dim: int, table) -> float:
+    """Smallest n at which ``backend="auto"`` takes the KD-tree (inf: never)."""
+    if not table:
+        return math.inf
+    dims = [row[0] for row in table]
+    if joint_dim <= dims[0]:
+        return float(table[0][1])
+    if joint_dim > dims[-1]:
+        return math.inf
+    for (d0, n0), (d1, n1) in itertools.pairwise(table):
+        if joint_dim <= d1:
+            fraction = (joint_dim - d0) / (d1 - d0)
+            return math.exp((1 - fraction) * math.log(n0) + fraction * math.log(n1))
+    raise AssertionError("unreachable")
+
+
+def _resolve_backend(backend: str, n: int, joint_dim: int, *, table=KSG_KDTREE_FROM) -> str:
     if backend not in BACKENDS:
         raise ValueError(f"`backend` must be one of {BACKENDS}, got {backend!r}.")
     if backend != "auto":
         return backend
-    use_tree = (
-        jax.default_backend() == "cpu"
-        and is_concrete(*arrays)
-        and n >= KDTREE_MIN_SAMPLES
-        and joint_dim <= KDTREE_MAX_DIM
-    )
-    return "kdtree" if use_tree else "jax"
+    if jax.default_backend() != "cpu":
+        return "jax"
+    return "kdtree" if n >= kdtree_threshold(joint_dim, table) else "jax"
 
 
 def _prepare(
@@ -435,7 +475,7 @@ def kl_entropy(
     (x,) = _prepare([(x, "x")], k, base, continuous=True, jitter=jitter, key=key)
     n, d = x.shape
     block_size = check_block_size(block_size, n)
-    use_tree = _resolve_backend(backend, n, d, x) == "kdtree"
+    use_tree = _resolve_backend(backend, n, d, table=KL_KDTREE_FROM) == "kdtree"
     entropy = _kl_entropy(x, k=k, metric=metric, block_size=block_size, use_tree=use_tree)
     return to_base(entropy, base)
 
@@ -444,7 +484,13 @@ def kl_entropy(
 def _kl_entropy(x, *, k, metric, block_size, use_tree):
     n, d = x.shape
     if use_tree:
-        eps = kdtree.kl_distances(x, k, math.inf if metric == "chebyshev" else 2.0)
+        neighbour = kdtree.kl_neighbours(x, k, math.inf if metric == "chebyshev" else 2.0)
+        # The distance is measured here, in JAX, with the formula of the pure-JAX path:
+        # the same value, and gradients flow through it.
+        if metric == "chebyshev":
+            eps = chebyshev_distances_at(x, x, neighbour[:, None])[:, 0]
+        else:
+            eps = jnp.sqrt(squared_euclidean_distances_at(x, x, neighbour[:, None])[:, 0])
     else:
         eps = _kl_distances_jax(x, k, metric, block_size)
     dtype = x.dtype
@@ -537,7 +583,8 @@ def ksg_mutual_information(
     x, y = _prepare([(x, "x"), (y, "y")], k, base, continuous=True, jitter=jitter, key=key)
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
-    use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1], x, y) == "kdtree"
+    joint_dim = x.shape[1] + y.shape[1]
+    use_tree = _resolve_backend(backend, n, joint_dim, table=_ksg_table(metric)) == "kdtree"
     information = _ksg(
         x, y, k=k, variant=variant, metric=metric, block_size=block_size, use_tree=use_tree
     )
@@ -626,7 +673,7 @@ def ksg_conditional_mutual_information(
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
     joint_dim = x.shape[1] + y.shape[1] + z.shape[1]
-    use_tree = _resolve_backend(backend, n, joint_dim, x, y, z) == "kdtree"
+    use_tree = _resolve_backend(backend, n, joint_dim, table=_ksg_table(metric)) == "kdtree"
     information = _ksg_cmi(x, y, z, k=k, metric=metric, block_size=block_size, use_tree=use_tree)
     return to_base(information, base)
 
@@ -698,7 +745,7 @@ def mixed_ksg_mutual_information(
     x, y = _prepare([(x, "x"), (y, "y")], k, base, continuous=False)
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
-    use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1], x, y) == "kdtree"
+    use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1]) == "kdtree"
     information = _mixed_ksg(x, y, k=k, block_size=block_size, use_tree=use_tree)
     return to_base(information, base)
 
