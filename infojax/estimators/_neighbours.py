@@ -38,8 +38,8 @@ a smaller ``block_size`` there (8 was fastest for 256 sets of n = 1000 on 2 core
 ``backend="auto"`` picks ``"jax"`` on accelerators and, on CPU, whichever backend a
 cost table measured on this library's benchmark says is faster for n samples in the
 joint dimension of the search (``KSG_KDTREE_FROM``, ``KL_KDTREE_FROM``): the KD-tree
-from about n = 1000 in joint dimension 2 (1-D sides), 8000 in 4, 50000 in 10, never
-above; for Kozachenko-Leonenko from n = 500 in 1-D to 4000 in 10-D. This holds for
+from about n = 1000 in joint dimension 2 (1-D sides), 8000 in 4, 1e5 in 10, never
+above; for Kozachenko-Leonenko from n = 500 in 1-D to 6000 in 10-D. This holds for
 traced inputs too (under ``jit``, ``vmap``, ``grad``). The Euclidean KSG and CMI keep
 the brute force under ``"auto"`` (the tree's mixed Euclidean distances are slow).
 
@@ -127,9 +127,9 @@ METRICS = ("chebyshev", "euclidean")
 # little with k, so the table does not depend on k.
 # KSG, Frenzel-Pompe CMI and mixed KSG (counts in the marginal spaces; 1-D marginal
 # counts come from a sort, which makes d = 1 per side cheap on the tree):
-KSG_KDTREE_FROM = ((2, 1_000), (4, 8_000), (10, 50_000))
+KSG_KDTREE_FROM = ((2, 1_000), (4, 8_000), (10, 100_000))
 # Kozachenko-Leonenko (one k-NN query, no counts: the tree wins early up to d = 10):
-KL_KDTREE_FROM = ((1, 500), (5, 1_500), (10, 4_000))
+KL_KDTREE_FROM = ((1, 500), (5, 1_500), (10, 6_000))
 
 
 def _ksg_table(metric: str):
