@@ -18,8 +18,8 @@ before its time is compared; a disagreeing peer is reported as ``disagree`` inst
 of a time. Each implementation runs once (warm-up, compilation for JAX), then
 ``--repeats`` times; cells report the median. An implementation whose warm-up run took
 longer than ``--budget`` seconds is not repeated, and an implementation is skipped
-(shown as ``skip``) at the next n of the same d and k when its warm-up time there,
-predicted from the last size as time x (n ratio)^1.5, exceeds ``--budget``. Every row
+(shown as ``skip``) at the next n of the same d and k when its time there, predicted
+from the last size as time x (n ratio)^1.5, exceeds ``--budget``. Every row
 prints the 1-minute load average: on a shared machine compare implementations within a
 row, not across runs.
 
@@ -168,9 +168,10 @@ def grid(args, quantities, sizes, dims, ks, forced: bool) -> list[dict]:
                             if last_seconds * (n / last_n) ** 1.5 > args.budget:
                                 row["cells"][name] = "skip"
                                 continue
-                        seconds, value, warm = median_time(fn, args.repeats, args.budget)
+                        seconds, value, _ = median_time(fn, args.repeats, args.budget)
                         value = float(value)
-                        last_warm[key] = (n, warm)
+                        # The median, not the warm-up (which includes JAX's compilation).
+                        last_warm[key] = (n, seconds)
                         if reference is None:
                             reference = value
                         if abs(value - reference) > args.tolerance:

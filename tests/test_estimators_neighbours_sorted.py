@@ -11,6 +11,7 @@ from scipy.spatial import cKDTree
 from infojax.estimators import ksg_conditional_mutual_information
 from infojax.estimators import ksg_mutual_information
 from infojax.estimators import mixed_ksg_mutual_information
+from infojax.estimators._neighbours import _row_multiplicities
 from infojax.estimators._neighbours_sorted import count_within_1d
 
 REFERENCE_RTOL = 1e-10
@@ -114,3 +115,13 @@ def test_cmi_and_mixed_with_1d_sides_match_reference():
     x, y, z = rng.normal(size=(3, 400))
     got = ksg_conditional_mutual_information(x, y, z, k=3, backend="kdtree")
     np.testing.assert_allclose(got, reference.ksg_cmi_reference(x, y, z, 3), rtol=REFERENCE_RTOL)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_row_multiplicities_equal_numpy_unique(d):
+    rng = np.random.default_rng(d)
+    x = rng.integers(-2, 3, (500, d)).astype(float)
+    x[:7] = -0.0  # -0.0 and 0.0 are one point
+    expected = np.unique(x + 0.0, axis=0, return_counts=True)[1]
+    # The order of the distinct rows may differ (np.unique sorts their bytes).
+    np.testing.assert_array_equal(np.sort(_row_multiplicities(x)), np.sort(expected))

@@ -145,6 +145,8 @@ def kdtree_threshold(joint_dim: int, table) -> float:
     dims = [row[0] for row in table]
     if joint_dim <= dims[0]:
         return float(table[0][1])
+    if joint_dim in dims:
+        return float(table[dims.index(joint_dim)][1])
     if joint_dim > dims[-1]:
         return math.inf
     for (d0, n0), (d1, n1) in itertools.pairwise(table):
@@ -264,6 +266,20 @@ def _add_jitter(arrays: list[jax.Array], jitter: float, key: jax.Array) -> list[
     return jittered
 
 
+def _row_multiplicities(x: np.ndarray) -> np.ndarray:
+    """How often each distinct row of ``x`` (n, d) occurs, as ``np.unique(x, axis=0,
+    return_counts=True)[1]`` but 10-20x faster: a flat ``np.unique`` for one column,
+    a lexicographic sort and a comparison of neighbouring rows for several (``np.unique``
+    with ``axis`` sorts rows as opaque byte strings, 120 ms at n = 1e5)."""
+    # Adding 0.0 turns -0.0 into 0.0: the same point, but a different bit pattern.
+    x = x + 0.0
+    if x.shape[1] == 1:
+        return np.unique(x[:, 0], return_counts=True)[1]
+    ordered = x[np.lexsort(x.T[::-1])]
+    starts = np.flatnonzero(np.any(ordered[1:] != ordered[:-1], axis=1)) + 1
+    return np.diff(np.concatenate([[0], starts, [x.shape[0]]]))
+
+
 def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
     """Raises ValueError if concrete ``x`` has ties that change the estimate materially:
     a row occurring more than k times (its k-th neighbour distance is 0), or, before
@@ -273,8 +289,7 @@ def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
     if not is_concrete(x):
         return
     n = x.shape[0]
-    # Adding 0.0 turns -0.0 into 0.0: the same point, but a different bit pattern.
-    _, counts = np.unique(np.asarray(x) + 0.0, axis=0, return_counts=True)
+    counts = _row_multiplicities(np.asarray(x))
     tied = int(counts[counts > 1].sum())
     most = int(counts.max())
     if most <= k and (jitter is not None or tied <= TIE_FRACTION * n):
