@@ -13,6 +13,7 @@ from infojax.estimators import ksg_mutual_information
 from infojax.estimators import mixed_ksg_mutual_information
 from infojax.estimators._neighbours import _row_multiplicities
 from infojax.estimators._neighbours_sorted import count_within_1d
+from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
 REFERENCE_RTOL = 1e-10
 
@@ -125,3 +126,18 @@ def test_row_multiplicities_equal_numpy_unique(d):
     expected = np.unique(x + 0.0, axis=0, return_counts=True)[1]
     # The order of the distinct rows may differ (np.unique sorts their bytes).
     np.testing.assert_array_equal(np.sort(_row_multiplicities(x)), np.sort(expected))
+
+
+@pytest.mark.parametrize("kind", ["grid", "offset_grid", "large", "normal"])
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_kth_neighbour_distance_equals_brute_force(kind, k):
+    rng = np.random.default_rng(k)
+    for _ in range(10):
+        n = int(rng.integers(k + 1, 200))
+        x = tied_column(rng, kind, n)
+        distances = np.abs(x[:, None] - x[None, :])
+        np.fill_diagonal(distances, np.inf)
+        expected = np.sort(distances, axis=1)[:, k - 1]
+        neighbours = kth_neighbour_1d(x, k)
+        assert np.all(neighbours != np.arange(n))
+        np.testing.assert_array_equal(np.abs(x - x[neighbours]), expected)

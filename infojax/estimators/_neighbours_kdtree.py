@@ -34,6 +34,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from infojax.estimators._neighbours_sorted import count_within_1d
+from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
 _WORKERS = -1
 # One host thread, created here (normally on the importing thread, with the default
@@ -157,6 +158,8 @@ def _host_ksg(x, y, k: int, variant: int, metric: str):
 def _host_kl_neighbour(x, k: int, p: float):
     """Index of the k-th nearest other point of each point."""
     x = np.asarray(x, np.float64)
+    if x.shape[1] == 1:  # every p-norm is |x_i - x_j| in one dimension
+        return kth_neighbour_1d(x[:, 0], k)
     _, indices = _kth_distance(_tree(x), x, k, p)
     return indices[:, k - 1].astype(np.int32)
 

@@ -76,3 +76,26 @@ def count_within_1d(
     counts = np.empty(column.shape[0], np.int32)
     counts[order] = sorted_counts
     return counts
+
+
+def kth_neighbour_1d(column: np.ndarray, k: int) -> np.ndarray:
+    """Index (int32) of a k-th nearest other point of each point of ``column`` (n,).
+
+    In sorted order the k nearest other points of a point lie among the k on each
+    side of it (the computed distance is monotone on each side), so the k-th smallest
+    of those 2k distances is the k-th neighbour distance, ties counted: O(n log n +
+    n k), no tree. Which of several points tied at that distance is returned is left
+    open; their distances are equal.
+    """
+    n = column.shape[0]
+    order = np.argsort(column, kind="stable")
+    sorted_values = column[order]
+    offsets = np.concatenate([np.arange(-k, 0), np.arange(1, k + 1)])
+    positions = np.arange(n)[:, None] + offsets[None, :]
+    inside = (positions >= 0) & (positions < n)
+    clipped = np.clip(positions, 0, n - 1)
+    distances = np.where(inside, np.abs(sorted_values[clipped] - sorted_values[:, None]), np.inf)
+    chosen = np.argpartition(distances, k - 1, axis=1)[:, k - 1]
+    neighbours = np.empty(n, np.int32)
+    neighbours[order] = order[clipped[np.arange(n), chosen]]
+    return neighbours
