@@ -1,30 +1,37 @@
-"""Speed of the KSG mutual-information estimator against scikit-learn, scipy and NumPy.
+"""Speed of the nearest-neighbour estimators (KSG, Kozachenko-Leonenko) against peers.
 
-Run ``python -m experiments.bench_estimators`` (add ``--quick`` for small sizes). Two
-workloads on correlated Gaussians (rho = 0.5 per coordinate, k = 3, KSG algorithm 1):
+Run ``python -m experiments.bench_estimators`` (``--quick`` for a small grid,
+``--calibrate`` for the table behind ``backend="auto"``). On correlated Gaussians
+(rho = 0.5 per coordinate, unit variance), over the grid n in {1e3, 1e4, 1e5}, d per
+side in {1, 2, 5, 10}, k in {3, 10}, side by side in one run:
 
-* one estimate at n in {1e3, 1e4, 1e5} with d in {1, 5} per side, by
-  - ``infojax auto``: the public function as a user calls it (validation included;
-    ``backend="auto"`` picks the KD-tree for n >= 2048 in joint dimension <= 4 on CPU),
-  - ``infojax jax``: ``jax.jit`` of the pure-JAX row-block path,
-  - ``scipy KD-tree``: KSG written directly with ``scipy.spatial.cKDTree``,
-  - ``NumPy brute``: full pairwise distances and ``argsort`` in row blocks (skipped
-    above n = 1e4 unless ``--brute-max-n`` says otherwise: about ten minutes a run),
-  - ``scikit-learn``: ``mutual_info_regression`` (1-D only; it also rescales and adds
-    noise to its inputs, which is part of its cost);
-* 256 independent estimates at n = 1000, d = 1: one ``jax.jit(jax.vmap(...))`` call
-  against Python loops over scikit-learn and over the scipy KD-tree.
+* ``infojax``: the public call as a user makes it (validation included,
+  ``backend="auto"``); ``infojax jax`` / ``infojax kdtree``: each backend forced;
+* ``scipy``: KSG / KL written directly with ``scipy.spatial.cKDTree``;
+* ``sklearn``: ``mutual_info_regression`` (KSG; 1-D only; it rescales and adds noise
+  of relative size 1e-10, so it agrees to about 1e-6, not bit for bit);
+* ``ennemi`` (KSG, 1-D only) and ``infomeasure`` (KSG and KL) when installed
+  (``pip install infojax[bench]``). NPEET is not on the package index and is left out.
 
-Each implementation runs once to warm up (compilation for JAX), then ``--repeats``
-times; the table reports the median in seconds and ratios (> 1: infojax is faster).
-All estimates are printed so that agreement can be checked (scikit-learn differs in
-the last digits because of its added noise). Timings on a shared machine are
-distorted by other load; report the machine and its load with the numbers.
+Every peer's estimate must agree with infojax's (``--tolerance``, absolute nats)
+before its time is compared; a disagreeing peer is reported as ``disagree`` instead
+of a time. Each implementation runs once (warm-up, compilation for JAX), then
+``--repeats`` times; cells report the median. An implementation whose warm-up run took
+longer than ``--budget`` seconds is not repeated, and an implementation is skipped
+(shown as ``skip``) at the next n of the same d and k when its time there, predicted
+from the last size as time x (n ratio)^1.5, exceeds ``--budget``. Every row
+prints the 1-minute load average: on a shared machine compare implementations within a
+row, not across runs.
+
+The batch workload: 256 KSG estimates at n = 1000, d = 1 in one
+``jax.jit(jax.vmap(...))`` call against Python loops over the peers.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import math
 import os
 import statistics
 import time
@@ -36,177 +43,238 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 from sklearn.feature_selection import mutual_info_regression
 
+from infojax.estimators import kl_entropy
 from infojax.estimators import ksg_mutual_information
 
-K = 3
 RHO = 0.5
 
 
-def correlated_gaussians(seed: int, n: int, d: int, dtype) -> tuple[np.ndarray, np.ndarray]:
+def correlated_gaussians(seed: int, n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """x, y with coordinate-wise correlation RHO, each column scaled to sample standard
+    deviation 1 (scikit-learn rescales its inputs so; then its rescaling changes
+    nothing but rounding, and all implementations see the same points)."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, d))
-    y = RHO * x + np.sqrt(1 - RHO**2) * rng.normal(size=(n, d))
-    return x.astype(dtype), y.astype(dtype)
+    y = RHO * x + math.sqrt(1 - RHO**2) * rng.normal(size=(n, d))
+    return x / x.std(axis=0), y / y.std(axis=0)
 
 
-def scipy_kdtree_ksg(x: np.ndarray, y: np.ndarray, k: int = K) -> float:
+def scipy_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
     """KSG algorithm 1 with scipy's KD-tree: a k-NN query in the joint space, then
     radius counts (strictly inside the k-th distance) in each marginal space."""
     n = len(x)
-    x = np.asarray(x, np.float64).reshape(n, -1)
-    y = np.asarray(y, np.float64).reshape(n, -1)
     joint = np.hstack([x, y])
-    eps = cKDTree(joint).query(joint, k=k + 1, p=np.inf)[0][:, k]
+    eps = cKDTree(joint).query(joint, k=k + 1, p=np.inf, workers=-1)[0][:, k]
     radius = np.nextafter(eps, 0)
-    n_x = cKDTree(x).query_ball_point(x, radius, p=np.inf, return_length=True) - 1
-    n_y = cKDTree(y).query_ball_point(y, radius, p=np.inf, return_length=True) - 1
+    n_x = cKDTree(x).query_ball_point(x, radius, p=np.inf, return_length=True, workers=-1) - 1
+    n_y = cKDTree(y).query_ball_point(y, radius, p=np.inf, return_length=True, workers=-1) - 1
     return float(digamma(k) + digamma(n) - np.mean(digamma(n_x + 1) + digamma(n_y + 1)))
 
 
-def numpy_brute_ksg(x: np.ndarray, y: np.ndarray, k: int = K, block: int = 500) -> float:
-    """KSG algorithm 1 by brute force: pairwise max-norm distances and a full argsort
-    per row, in blocks of rows so memory stays at block x n."""
-    n = len(x)
-    x = np.asarray(x, np.float64).reshape(n, -1)
-    y = np.asarray(y, np.float64).reshape(n, -1)
-    total = 0.0
-    for start in range(0, n, block):
-        rows = np.arange(start, min(start + block, n))
-        dx = np.abs(x[rows, None, :] - x[None, :, :]).max(-1)
-        dy = np.abs(y[rows, None, :] - y[None, :, :]).max(-1)
-        dx[np.arange(len(rows)), rows] = np.inf
-        dy[np.arange(len(rows)), rows] = np.inf
-        joint = np.maximum(dx, dy)
-        order = np.argsort(joint, axis=1)
-        eps = np.take_along_axis(joint, order[:, k - 1 : k], axis=1)
-        n_x = (dx < eps).sum(1)
-        n_y = (dy < eps).sum(1)
-        total += np.sum(digamma(n_x + 1) + digamma(n_y + 1))
-    return float(digamma(k) + digamma(n) - total / n)
+def scipy_kl(x: np.ndarray, k: int) -> float:
+    """Kozachenko-Leonenko entropy (max-norm) with scipy's KD-tree."""
+    n, d = x.shape
+    eps = cKDTree(x).query(x, k=k + 1, p=np.inf, workers=-1)[0][:, k]
+    return float(digamma(n) - digamma(k) + d * math.log(2) + d * np.mean(np.log(eps)))
 
 
-def sklearn_ksg(x: np.ndarray, y: np.ndarray, k: int = K) -> float:
+def sklearn_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
     return float(mutual_info_regression(x, y.ravel(), n_neighbors=k, random_state=0)[0])
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    """Median wall time of ``fn()`` over ``repeats`` runs after one warm-up run."""
+def ennemi_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
+    import ennemi
+
+    return float(np.asarray(ennemi.estimate_mi(y.ravel(), x.ravel(), k=k, preprocess=False))[0, 0])
+
+
+def infomeasure_ksg(x: np.ndarray, y: np.ndarray, k: int) -> float:
+    import infomeasure
+
+    return float(
+        infomeasure.mutual_information(
+            x, y, approach="ksg", k=k, noise_level=0, minkowski_p=np.inf, base="e"
+        )
+    )
+
+
+def infomeasure_kl(x: np.ndarray, k: int) -> float:
+    import infomeasure
+
+    return float(
+        infomeasure.entropy(x, approach="kl", k=k, noise_level=0, minkowski_p=np.inf, base="e")
+    )
+
+
+def installed(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def median_time(fn: Callable[[], object], repeats: int, budget: float):
+    """(median seconds, result, warm-up seconds): one warm-up run, then ``repeats``
+    timed runs unless the warm-up alone took longer than ``budget`` (then its time)."""
+    start = time.perf_counter()
     result = jax.block_until_ready(fn())
+    warm = time.perf_counter() - start
+    if warm > budget:
+        return warm, result, warm
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         jax.block_until_ready(fn())
         times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+    return statistics.median(times), result, warm
 
 
-def ratio(baseline: float | None, ours: float) -> str:
-    return "-" if baseline is None else f"{baseline / ours:.1f}x"
+def candidates(quantity: str, x, y, k: int, forced: bool) -> dict[str, Callable[[], object]]:
+    d = x.shape[1]
+    if quantity == "ksg":
+        found = {"infojax": lambda: ksg_mutual_information(x, y, k=k)}
+        if forced:
+            found["infojax jax"] = lambda: ksg_mutual_information(x, y, k=k, backend="jax")
+            found["infojax kdtree"] = lambda: ksg_mutual_information(x, y, k=k, backend="kdtree")
+        found["scipy"] = lambda: scipy_ksg(x, y, k)
+        if d == 1:
+            found["sklearn"] = lambda: sklearn_ksg(x, y, k)
+            if installed("ennemi"):
+                found["ennemi"] = lambda: ennemi_ksg(x, y, k)
+        if installed("infomeasure"):
+            found["infomeasure"] = lambda: infomeasure_ksg(x, y, k)
+        return found
+    found = {"infojax": lambda: kl_entropy(x, k=k)}  # the entropy of the d-dimensional x
+    if forced:
+        found["infojax jax"] = lambda: kl_entropy(x, k=k, backend="jax")
+        found["infojax kdtree"] = lambda: kl_entropy(x, k=k, backend="kdtree")
+    found["scipy"] = lambda: scipy_kl(x, k)
+    if installed("infomeasure"):
+        found["infomeasure"] = lambda: infomeasure_kl(x, k)
+    return found
 
 
-def single_estimates(sizes, dims, repeats: int, brute_max_n: int, dtype) -> list[dict]:
+def grid(args, quantities, sizes, dims, ks, forced: bool) -> list[dict]:
     rows = []
-    for d in dims:
-        for n in sizes:
-            x, y = correlated_gaussians(0, n, d, dtype)
-            jitted = jax.jit(lambda a, b: ksg_mutual_information(a, b, backend="jax"))
-            timings, values = {}, {}
-            candidates = {
-                "infojax auto": lambda x=x, y=y: ksg_mutual_information(x, y),
-                "infojax jax": lambda x=x, y=y, f=jitted: f(x, y),
-                "scipy KD-tree": lambda x=x, y=y: scipy_kdtree_ksg(x, y),
-            }
-            if n <= brute_max_n:
-                candidates["NumPy brute"] = lambda x=x, y=y: numpy_brute_ksg(x, y)
-            if d == 1:
-                candidates["scikit-learn"] = lambda x=x, y=y: sklearn_ksg(x, y)
-            for name, fn in candidates.items():
-                timings[name], value = median_time(fn, repeats)
-                values[name] = float(value)
-            rows.append({"n": n, "d": d, "timings": timings, "values": values})
-            print_row(rows[-1])
+    last_warm: dict[tuple, tuple[int, float]] = {}
+    for quantity in quantities:
+        for d in dims:
+            for k in ks:
+                for n in sizes:
+                    x, y = correlated_gaussians(0, n, d)
+                    row = {"quantity": quantity, "n": n, "d": d, "k": k, "cells": {}}
+                    reference = None
+                    for name, fn in candidates(quantity, x, y, k, forced).items():
+                        key = (quantity, d, k, name)
+                        if key in last_warm:
+                            last_n, last_seconds = last_warm[key]
+                            if last_seconds * (n / last_n) ** 1.5 > args.budget:
+                                row["cells"][name] = "skip"
+                                continue
+                        seconds, value, _ = median_time(fn, args.repeats, args.budget)
+                        value = float(value)
+                        # The median, not the warm-up (which includes JAX's compilation).
+                        last_warm[key] = (n, seconds)
+                        if reference is None:
+                            reference = value
+                        if abs(value - reference) > args.tolerance:
+                            row["cells"][name] = f"disagree ({value:.4f} vs {reference:.4f})"
+                        else:
+                            row["cells"][name] = seconds
+                    row["value"] = reference
+                    row["load"] = os.getloadavg()[0]
+                    rows.append(row)
+                    print_row(row)
     return rows
 
 
 def print_row(row: dict) -> None:
-    parts = [f"n={row['n']:>6} d={row['d']}"]
-    for name, seconds in row["timings"].items():
-        parts.append(f"{name}: {seconds:.4f}s ({row['values'][name]:.4f})")
-    print("  ".join(parts), flush=True)
+    cells = row["cells"]
+    ours = cells["infojax"] if isinstance(cells["infojax"], float) else math.nan
+    parts = [f"{row['quantity']:>3} n={row['n']:>6} d={row['d']:>2} k={row['k']:>2}"]
+    peers = []
+    for name, cell in cells.items():
+        parts.append(f"{name} {cell:.4f}" if isinstance(cell, float) else f"{name} {cell}")
+        if not name.startswith("infojax") and isinstance(cell, float):
+            peers.append((cell, name))
+    fastest = f"fastest peer {min(peers)[1]} {min(peers)[0] / ours:.2f}x" if peers else ""
+    value = "-" if row["value"] is None else f"{row['value']:.4f}"
+    print(
+        " | ".join(parts) + f" | {fastest} | estimate {value} | load {row['load']:.1f}", flush=True
+    )
 
 
-def batched_estimates(batch: int, n: int, repeats: int, dtype) -> dict:
-    samples = [correlated_gaussians(seed, n, 1, dtype) for seed in range(batch)]
+def batched(args, batch: int, n: int, k: int = 3) -> None:
+    samples = [correlated_gaussians(seed, n, 1) for seed in range(batch)]
     xs = np.stack([s[0] for s in samples])
     ys = np.stack([s[1] for s in samples])
-    # Under vmap each block holds batch x block_size x n distances: small blocks keep
-    # them in cache (8 rows was fastest for 256 x 1000 on 2 CPU cores).
-    vmapped = jax.jit(
-        jax.vmap(lambda a, b: ksg_mutual_information(a, b, backend="jax", block_size=8))
+    vmapped = jax.jit(jax.vmap(lambda a, b: ksg_mutual_information(a, b, k=k)))
+    brute = jax.jit(
+        jax.vmap(lambda a, b: ksg_mutual_information(a, b, k=k, backend="jax", block_size=8))
     )
-    timings = {}
-    timings["infojax vmap"], values = median_time(lambda: vmapped(xs, ys), repeats)
-    timings["scikit-learn loop"], _ = median_time(
-        lambda: [sklearn_ksg(x, y) for x, y in zip(xs, ys, strict=True)], repeats
-    )
-    timings["scipy KD-tree loop"], reference = median_time(
-        lambda: [scipy_kdtree_ksg(x, y) for x, y in zip(xs, ys, strict=True)], repeats
-    )
-    worst = float(np.max(np.abs(np.asarray(values) - np.asarray(reference))))
-    return {"batch": batch, "n": n, "timings": timings, "max_difference": worst}
-
-
-def print_tables(rows: list[dict], batched: dict) -> None:
-    print("\nKSG (k = 3), median seconds; ratios = other / infojax auto (> 1: infojax faster)")
-    header = (
-        f"{'n':>7} {'d':>2} {'infojax auto':>13} {'infojax jax':>12} {'KD-tree':>9} "
-        f"{'NumPy':>9} {'sklearn':>9} {'vs NumPy':>9} {'vs sklearn':>10} {'vs KD-tree':>10}"
-    )
-    print(header)
-    for row in rows:
-        t = row["timings"]
-        ours = t["infojax auto"]
-        print(
-            f"{row['n']:>7} {row['d']:>2} {ours:>13.4f} {t['infojax jax']:>12.4f} "
-            f"{t['scipy KD-tree']:>9.4f} {t.get('NumPy brute', float('nan')):>9.4f} "
-            f"{t.get('scikit-learn', float('nan')):>9.4f} "
-            f"{ratio(t.get('NumPy brute'), ours):>9} {ratio(t.get('scikit-learn'), ours):>10} "
-            f"{ratio(t['scipy KD-tree'], ours):>10}"
-        )
-    t = batched["timings"]
+    loops = {
+        "scipy loop": lambda: [scipy_ksg(x, y, k) for x, y in zip(xs, ys, strict=True)],
+        "sklearn loop": lambda: [sklearn_ksg(x, y, k) for x, y in zip(xs, ys, strict=True)],
+    }
+    if installed("ennemi"):
+        loops["ennemi loop"] = lambda: [ennemi_ksg(x, y, k) for x, y in zip(xs, ys, strict=True)]
+    if installed("infomeasure"):
+        loops["infomeasure loop"] = lambda: [
+            infomeasure_ksg(x, y, k) for x, y in zip(xs, ys, strict=True)
+        ]
+    ours, values, _ = median_time(lambda: vmapped(xs, ys), args.repeats, math.inf)
+    brute_seconds, brute_values, _ = median_time(lambda: brute(xs, ys), args.repeats, math.inf)
+    assert np.allclose(values, brute_values, rtol=1e-9, atol=1e-12)
+    parts = [f"infojax jit(vmap) {ours:.3f}s", f"infojax brute vmap {brute_seconds:.3f}s"]
+    for name, fn in loops.items():
+        seconds, peer_values, _ = median_time(fn, args.repeats, math.inf)
+        worst = float(np.max(np.abs(np.asarray(peer_values) - np.asarray(values))))
+        status = f"{seconds:.3f}s ({seconds / ours:.2f}x)"
+        if worst > args.tolerance:
+            status = f"disagree (max diff {worst:.2e})"
+        parts.append(f"{name} {status}")
     print(
-        f"\n{batched['batch']} estimates at n = {batched['n']}, d = 1: infojax vmap "
-        f"{t['infojax vmap']:.3f}s, scikit-learn loop {t['scikit-learn loop']:.3f}s "
-        f"({ratio(t['scikit-learn loop'], t['infojax vmap'])}), scipy KD-tree loop "
-        f"{t['scipy KD-tree loop']:.3f}s ({ratio(t['scipy KD-tree loop'], t['infojax vmap'])}); "
-        f"largest difference from the KD-tree values {batched['max_difference']:.2e}"
+        f"\nbatch of {batch} KSG, n = {n}, d = 1, k = {k}: "
+        + " | ".join(parts)
+        + f" | load {os.getloadavg()[0]:.1f}",
+        flush=True,
     )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs after warm-up")
+    parser.add_argument("--quick", action="store_true", help="small grid, for a smoke test")
     parser.add_argument(
-        "--brute-max-n", type=int, default=10_000, help="largest n for the NumPy brute force"
+        "--calibrate",
+        action="store_true",
+        help="both infojax backends at n in {1e3, 3e3, 1e4, 3e4}: the data behind the "
+        "KSG_KDTREE_FROM / KL_KDTREE_FROM tables of backend='auto'",
     )
-    parser.add_argument("--dtype", choices=["float64", "float32"], default="float64")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs after warm-up")
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per cell, see above")
+    parser.add_argument("--tolerance", type=float, default=1e-3, help="agreement, nats")
+    parser.add_argument("--sizes", type=int, nargs="*", help="override the grid's n")
+    parser.add_argument("--dims", type=int, nargs="*", help="override the grid's d per side")
+    parser.add_argument("--ks", type=int, nargs="*", help="override the grid's k")
+    parser.add_argument("--no-batch", action="store_true", help="skip the batch workload")
     args = parser.parse_args(argv)
-    if args.repeats < 5:
-        parser.error("--repeats must be at least 5 (the table reports a median).")
-    if args.dtype == "float64":
-        jax.config.update("jax_enable_x64", True)
-    dtype = np.dtype(args.dtype)
-    sizes = (500, 2000) if args.quick else (1_000, 10_000, 100_000)
-    batch = 16 if args.quick else 256
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1.")
+    jax.config.update("jax_enable_x64", True)
+    if args.quick:
+        sizes, dims, ks, batch = (500, 2000), (1, 5), (3,), 16
+    elif args.calibrate:
+        sizes, dims, ks, batch = (1_000, 3_000, 10_000, 30_000), (1, 2, 5, 10), (3, 10), 0
+    else:
+        sizes, dims, ks, batch = (1_000, 10_000, 100_000), (1, 2, 5, 10), (3, 10), 256
+    sizes, dims, ks = args.sizes or sizes, args.dims or dims, args.ks or ks
     print(
-        f"jax {jax.__version__} on {jax.default_backend()}, {os.cpu_count()} CPUs, "
-        f"load average {os.getloadavg()[0]:.1f}, dtype {args.dtype}",
+        f"jax {jax.__version__} on {jax.default_backend()}, {os.cpu_count()} CPUs, float64, "
+        f"load average {os.getloadavg()[0]:.1f}; ennemi {installed('ennemi')}, "
+        f"infomeasure {installed('infomeasure')}; median seconds of {args.repeats} after "
+        f"warm-up; ratios = fastest peer / infojax (> 1: infojax faster)",
         flush=True,
     )
-    rows = single_estimates(sizes, (1, 5), args.repeats, args.brute_max_n, dtype)
-    batched = batched_estimates(batch, 1000, args.repeats, dtype)
-    print_tables(rows, batched)
+    grid(args, ("ksg", "kl"), sizes, dims, ks, forced=args.calibrate or args.quick)
+    if batch and not args.no_batch:
+        batched(args, batch, 1000)
 
 
 if __name__ == "__main__":

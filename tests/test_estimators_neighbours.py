@@ -17,9 +17,10 @@ from infojax.estimators import kl_entropy
 from infojax.estimators import ksg_conditional_mutual_information
 from infojax.estimators import ksg_mutual_information
 from infojax.estimators import mixed_ksg_mutual_information
-from infojax.estimators._neighbours import KDTREE_MAX_DIM
-from infojax.estimators._neighbours import KDTREE_MIN_SAMPLES
+from infojax.estimators._neighbours import KL_KDTREE_FROM
+from infojax.estimators._neighbours import KSG_KDTREE_FROM
 from infojax.estimators._neighbours import _resolve_backend
+from infojax.estimators._neighbours import kdtree_threshold
 
 BACKENDS = ("jax", "kdtree")
 # Both backends and the NumPy reference count the same neighbours from bitwise-equal
@@ -766,16 +767,73 @@ def test_registry_entries():
 
 
 def test_auto_backend_rule():
-    big = jnp.zeros((KDTREE_MIN_SAMPLES, 2))
-    small = jnp.zeros((KDTREE_MIN_SAMPLES - 1, 2))
-    assert _resolve_backend("auto", KDTREE_MIN_SAMPLES, KDTREE_MAX_DIM, big) == "kdtree"
-    assert _resolve_backend("auto", KDTREE_MIN_SAMPLES - 1, 2, small) == "jax"
-    assert _resolve_backend("auto", KDTREE_MIN_SAMPLES, KDTREE_MAX_DIM + 1, big) == "jax"
-    assert _resolve_backend("jax", KDTREE_MIN_SAMPLES, 2, big) == "jax"
-    # Traced inputs (jit, vmap, grad) always take the pure-JAX path under "auto".
+    # The KD-tree from the table's n on (CPU), interpolated between its rows.
+    assert _resolve_backend("auto", 1_000, 2) == "kdtree"
+    assert _resolve_backend("auto", 999, 2) == "jax"
+    assert _resolve_backend("auto", 10_000, 4) == "kdtree"
+    assert _resolve_backend("auto", 10_000, 10) == "jax"
+    assert _resolve_backend("auto", 100_000, 10) == "kdtree"
+    assert _resolve_backend("auto", 10**7, 11) == "jax"
+    assert _resolve_backend("auto", 2_000, 5, table=KL_KDTREE_FROM) == "kdtree"
+    assert _resolve_backend("auto", 1_000, 5, table=KL_KDTREE_FROM) == "jax"
+    assert kdtree_threshold(4, KSG_KDTREE_FROM) == KSG_KDTREE_FROM[1][1]
+    assert 8_000 < kdtree_threshold(7, KSG_KDTREE_FROM) < 100_000
+    assert _resolve_backend("jax", 10**6, 2) == "jax"
+    assert _resolve_backend("kdtree", 10, 20) == "kdtree"
+    # Traced inputs take the same rule: the tree runs through a callback.
+    big = jnp.zeros((5_000, 2))
     seen = []
-    jax.jit(lambda a: seen.append(_resolve_backend("auto", KDTREE_MIN_SAMPLES, 2, a)) or a)(big)
-    assert seen == ["jax"]
+    jax.jit(lambda a: seen.append(_resolve_backend("auto", a.shape[0], 2)) or a)(big)
+    assert seen == ["kdtree"]
+
+
+@pytest.mark.float64
+def test_auto_euclidean_ksg_keeps_the_brute_force_and_agrees():
+    x, y, _ = correlated_gaussians(22, 2_000, 1, 0.5)
+    for metric in ("chebyshev", "euclidean"):
+        np.testing.assert_allclose(
+            ksg_mutual_information(x, y, metric=metric),
+            ksg_mutual_information(x, y, metric=metric, backend="jax"),
+            rtol=REFERENCE_RTOL,
+        )
+
+
+@pytest.mark.float64
+@pytest.mark.parametrize("estimator", ["ksg", "kl", "cmi", "mixed"])
+def test_kdtree_under_nested_vmap_matches_loop(estimator):
+    rng = np.random.default_rng(23)
+    data = rng.normal(size=(2, 3, 3, 120, 1))
+    if estimator == "ksg":
+        fn = lambda x, y: ksg_mutual_information(x, y, backend="kdtree")
+    elif estimator == "kl":
+        fn = lambda x, y: kl_entropy(jnp.hstack([x, y]), backend="kdtree")
+    elif estimator == "cmi":
+        fn = lambda x, y: ksg_conditional_mutual_information(x, y, x + y, backend="kdtree")
+    else:
+        fn = lambda x, y: mixed_ksg_mutual_information(jnp.round(x), y, backend="kdtree")
+    batched = jax.jit(jax.vmap(jax.vmap(fn)))(data[0], data[1])
+    assert batched.shape == (3, 3)
+    looped = [[fn(data[0, i, j], data[1, i, j]) for j in range(3)] for i in range(3)]
+    np.testing.assert_allclose(batched, looped, rtol=1e-12)
+    # A batch axis on one argument only is broadcast to the other.
+    partly = jax.vmap(fn, in_axes=(0, None))(data[0, 0], data[1, 0, 0])
+    np.testing.assert_allclose(partly, [fn(a, data[1, 0, 0]) for a in data[0, 0]], rtol=1e-12)
+
+
+@pytest.mark.float64
+def test_kdtree_gradients_equal_the_pure_jax_path():
+    x = jnp.asarray(np.random.default_rng(24).normal(size=(150, 2)))
+    for metric in ("chebyshev", "euclidean"):
+        grads = [
+            jax.grad(lambda a, b=backend, m=metric: kl_entropy(a, metric=m, backend=b))(x)
+            for backend in BACKENDS
+        ]
+        np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+    # KSG counts have a zero derivative on both backends.
+    y = x[:, ::-1] + 0.1
+    for backend in BACKENDS:
+        gradient = jax.grad(lambda a, b=backend: ksg_mutual_information(a, y, backend=b))(x)
+        np.testing.assert_array_equal(gradient, 0.0)
 
 
 # --- bad input ------------------------------------------------------------------

@@ -19,21 +19,29 @@ Backends. Two exact implementations give the same per-point statistics:
 
 * ``"jax"``: pure JAX in row blocks of ``block_size`` query points against all n
   points (memory ``block_size * n`` per distance matrix, never n x n). Works under
-  ``jit``, ``vmap`` and on accelerators. The k-th neighbour is found by k rounds of a
-  masked row minimum on CPU (where ``lax.top_k`` is slow) and by ``lax.top_k``
-  elsewhere.
-* ``"kdtree"``: scipy's ``cKDTree`` on the host through ``jax.pure_callback`` (works
-  under ``jit``; under ``vmap`` it loops over the batch; no gradients).
+  ``jit``, ``vmap`` and on accelerators. On CPU (where ``lax.top_k`` is slow) the
+  k-th neighbour comes from one pass of group minima over each row and a few
+  candidates (``kth_smallest`` in ``_neighbours_blocks``), so the cost grows little
+  with k; elsewhere from ``lax.top_k``.
+* ``"kdtree"``: scipy's ``cKDTree`` on the host through ``jax.pure_callback``, with
+  counts within a 1-D side by a sort and ``searchsorted`` instead of a tree. Works
+  under ``jit`` and ``vmap`` (one callback per batch, which loops over the sample sets
+  on the host); its counts and neighbour indices carry no gradient (KSG's counts have
+  a zero derivative anyway), and the Kozachenko-Leonenko distances are measured in JAX
+  from the neighbours it finds, so gradients flow through them as on ``"jax"``.
 
 Block size. ``block_size=None`` picks about half a million distances per block
 (``max(8, 2**19 // n)`` rows): small blocks stay in cache, which on CPU is faster than
 large ones. Under ``vmap`` a block holds ``batch * block_size * n`` distances, so pass
 a smaller ``block_size`` there (8 was fastest for 256 sets of n = 1000 on 2 cores).
 
-``backend="auto"`` picks ``"kdtree"`` when all of these hold: JAX's default backend is
-the CPU, the inputs are concrete arrays (not traced by ``jit``, ``vmap`` or ``grad``),
-n >= 2048 and the joint dimension is at most 4 (a KD-tree loses its advantage over
-brute force in higher dimension); otherwise ``"jax"``.
+``backend="auto"`` picks ``"jax"`` on accelerators and, on CPU, whichever backend a
+cost table measured on this library's benchmark says is faster for n samples in the
+joint dimension of the search (``KSG_KDTREE_FROM``, ``KL_KDTREE_FROM``): the KD-tree
+from about n = 1000 in joint dimension 2 (1-D sides), 8000 in 4, 1e5 in 10, never
+above; for Kozachenko-Leonenko from n = 500 in 1-D to 6000 in 10-D. This holds for
+traced inputs too (under ``jit``, ``vmap``, ``grad``). The Euclidean KSG and CMI keep
+the brute force under ``"auto"`` (the tree's mixed Euclidean distances are slow).
 
 Ties and integer data. The estimators of continuous densities (:func:`kl_entropy`,
 :func:`ksg_mutual_information`, :func:`ksg_conditional_mutual_information`) assume that
@@ -74,6 +82,7 @@ Frenzel-Pompe) and ``d <= eps`` where the paper does (KSG algorithm 2).
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 
 import jax
@@ -93,32 +102,68 @@ from infojax._validation import check_same_length
 from infojax._validation import is_concrete
 from infojax.estimators import _neighbours_kdtree as kdtree
 from infojax.estimators._neighbours_blocks import chebyshev_distances
+from infojax.estimators._neighbours_blocks import chebyshev_distances_at
 from infojax.estimators._neighbours_blocks import check_block_size
 from infojax.estimators._neighbours_blocks import kth_smallest
 from infojax.estimators._neighbours_blocks import map_row_blocks
 from infojax.estimators._neighbours_blocks import self_mask
 from infojax.estimators._neighbours_blocks import squared_euclidean_distances
+from infojax.estimators._neighbours_blocks import squared_euclidean_distances_at
 from infojax.estimators._neighbours_blocks import take_rows
 
 BACKENDS = ("auto", "jax", "kdtree")
 METRICS = ("chebyshev", "euclidean")
-# ``backend="auto"`` uses the KD-tree from this many samples, up to this joint dimension.
-KDTREE_MIN_SAMPLES = 2048
-KDTREE_MAX_DIM = 4
+
+# ``backend="auto"`` on CPU: the KD-tree from this many samples on, by joint dimension
+# (the dimension of the space the k-th neighbour is searched in), between the rows
+# interpolated geometrically in n and linearly in the dimension; above the last row the
+# brute force always. The brute force costs about n^2 (its time grows 100x per 10x n),
+# the tree about n^1.0-1.3 at low dimension but its radius counts grow fast with the
+# dimension of the marginal spaces, so the crossover n rises with the dimension.
+# Calibrated with ``python -m experiments.bench_estimators --calibrate`` on 2 CPU cores
+# (the times of both backends at n in {1e3, 3e3, 1e4, 3e4}, d per side in {1, 2, 5,
+# 10}, k in {3, 10}; each entry is the smallest n at which the tree was not slower, or
+# extrapolated along those slopes where it was slower at 3e4); the crossover moves
+# little with k, so the table does not depend on k.
+# KSG, Frenzel-Pompe CMI and mixed KSG (counts in the marginal spaces; 1-D marginal
+# counts come from a sort, which makes d = 1 per side cheap on the tree):
+KSG_KDTREE_FROM = ((2, 1_000), (4, 8_000), (10, 100_000))
+# Kozachenko-Leonenko (one k-NN query, no counts: the tree wins early up to d = 10):
+KL_KDTREE_FROM = ((1, 500), (5, 1_500), (10, 6_000))
 
 
-def _resolve_backend(backend: str, n: int, joint_dim: int, *arrays: jax.Array) -> str:
+def _ksg_table(metric: str):
+    # The tree's mixed Euclidean distances go through candidate lists, much slower than
+    # the max-norm tree: "auto" keeps the brute force for them.
+    return KSG_KDTREE_FROM if metric == "chebyshev" else ()
+
+
+def kdtree_threshold(joint_dim: int, table) -> float:
+    """Smallest n at which ``backend="auto"`` takes the KD-tree (inf: never)."""
+    if not table:
+        return math.inf
+    dims = [row[0] for row in table]
+    if joint_dim <= dims[0]:
+        return float(table[0][1])
+    if joint_dim in dims:
+        return float(table[dims.index(joint_dim)][1])
+    if joint_dim > dims[-1]:
+        return math.inf
+    for (d0, n0), (d1, n1) in itertools.pairwise(table):
+        if joint_dim <= d1:
+            fraction = (joint_dim - d0) / (d1 - d0)
+            return math.exp((1 - fraction) * math.log(n0) + fraction * math.log(n1))
+    raise AssertionError("unreachable")
+
+
+def _resolve_backend(backend: str, n: int, joint_dim: int, *, table=KSG_KDTREE_FROM) -> str:
     if backend not in BACKENDS:
         raise ValueError(f"`backend` must be one of {BACKENDS}, got {backend!r}.")
     if backend != "auto":
         return backend
-    use_tree = (
-        jax.default_backend() == "cpu"
-        and is_concrete(*arrays)
-        and n >= KDTREE_MIN_SAMPLES
-        and joint_dim <= KDTREE_MAX_DIM
-    )
-    return "kdtree" if use_tree else "jax"
+    if jax.default_backend() != "cpu":
+        return "jax"
+    return "kdtree" if n >= kdtree_threshold(joint_dim, table) else "jax"
 
 
 def _prepare(
@@ -221,6 +266,20 @@ def _add_jitter(arrays: list[jax.Array], jitter: float, key: jax.Array) -> list[
     return jittered
 
 
+def _row_multiplicities(x: np.ndarray) -> np.ndarray:
+    """How often each distinct row of ``x`` (n, d) occurs, as ``np.unique(x, axis=0,
+    return_counts=True)[1]`` but 10-20x faster: a flat ``np.unique`` for one column,
+    a lexicographic sort and a comparison of neighbouring rows for several (``np.unique``
+    with ``axis`` sorts rows as opaque byte strings, 120 ms at n = 1e5)."""
+    # Adding 0.0 turns -0.0 into 0.0: the same point, but a different bit pattern.
+    x = x + 0.0
+    if x.shape[1] == 1:
+        return np.unique(x[:, 0], return_counts=True)[1]
+    ordered = x[np.lexsort(x.T[::-1])]
+    starts = np.flatnonzero(np.any(ordered[1:] != ordered[:-1], axis=1)) + 1
+    return np.diff(np.concatenate([[0], starts, [x.shape[0]]]))
+
+
 def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
     """Raises ValueError if concrete ``x`` has ties that change the estimate materially:
     a row occurring more than k times (its k-th neighbour distance is 0), or, before
@@ -230,8 +289,7 @@ def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
     if not is_concrete(x):
         return
     n = x.shape[0]
-    # Adding 0.0 turns -0.0 into 0.0: the same point, but a different bit pattern.
-    _, counts = np.unique(np.asarray(x) + 0.0, axis=0, return_counts=True)
+    counts = _row_multiplicities(np.asarray(x))
     tied = int(counts[counts > 1].sum())
     most = int(counts.max())
     if most <= k and (jitter is not None or tied <= TIE_FRACTION * n):
@@ -268,6 +326,27 @@ def _side_distances(rows: jax.Array, points: jax.Array, metric: str) -> jax.Arra
     return jnp.sqrt(squared_euclidean_distances(rows, points))
 
 
+def _joint_distances_at(sides, rows, metric: str, *, squared: bool = False):
+    """A function of (b, m) column indices: the largest of the sides' distances from
+    the block's ``rows`` to those columns, inf at the row itself, bit for bit as the
+    block's distances (``squared``: one Euclidean side, squared)."""
+
+    def distances_at(cols):
+        largest = None
+        for points in sides:
+            row_points = take_rows(points, rows)
+            if metric == "chebyshev":
+                distance = chebyshev_distances_at(row_points, points, cols)
+            else:
+                distance = squared_euclidean_distances_at(row_points, points, cols)
+                distance = distance if squared else jnp.sqrt(distance)
+            largest = distance if largest is None else jnp.maximum(largest, distance)
+        infinity = jnp.asarray(jnp.inf, largest.dtype)
+        return jnp.where(cols == rows[:, None], infinity, largest)
+
+    return distances_at
+
+
 def _check_metric(metric: str) -> None:
     if metric not in METRICS:
         raise ValueError(f"`metric` must be one of {METRICS}, got {metric!r}.")
@@ -281,7 +360,8 @@ def _kl_distances_jax(x: jax.Array, k: int, metric: str, block_size: int) -> jax
             distances = chebyshev_distances(take_rows(x, rows), x)
         else:
             distances = squared_euclidean_distances(take_rows(x, rows), x)
-        return (kth_smallest(_infinity_off_self(distances, rows, n), k),)
+        distances_at = _joint_distances_at([x], rows, metric, squared=True)
+        return (kth_smallest(_infinity_off_self(distances, rows, n), k, distances_at),)
 
     (kth,) = map_row_blocks(block, n, block_size)
     return kth if metric == "chebyshev" else jnp.sqrt(kth)
@@ -293,7 +373,8 @@ def _ksg_counts_jax(x, y, k: int, variant: int, metric: str, block_size: int):
     def block(rows):
         dx = _infinity_off_self(_side_distances(take_rows(x, rows), x, metric), rows, n)
         dy = _infinity_off_self(_side_distances(take_rows(y, rows), y, metric), rows, n)
-        eps = kth_smallest(jnp.maximum(dx, dy), k)[:, None]
+        distances_at = _joint_distances_at([x, y], rows, metric)
+        eps = kth_smallest(jnp.maximum(dx, dy), k, distances_at)[:, None]
         if variant == 1:
             return _count(dx < eps), _count(dy < eps)
         neighbours = jnp.maximum(dx, dy) <= eps
@@ -313,7 +394,8 @@ def _cmi_counts_jax(x, y, z, k: int, metric: str, block_size: int):
         dz = _infinity_off_self(_side_distances(take_rows(z, rows), z, metric), rows, n)
         dxz = jnp.maximum(dx, dz)
         dyz = jnp.maximum(dy, dz)
-        eps = kth_smallest(jnp.maximum(dxz, dy), k)[:, None]
+        distances_at = _joint_distances_at([x, y, z], rows, metric)
+        eps = kth_smallest(jnp.maximum(dxz, dy), k, distances_at)[:, None]
         return _count(dxz < eps), _count(dyz < eps), _count(dz < eps)
 
     return map_row_blocks(block, n, block_size)
@@ -326,7 +408,7 @@ def _mixed_counts_jax(x, y, k: int, block_size: int):
         dx = _infinity_off_self(chebyshev_distances(take_rows(x, rows), x), rows, n)
         dy = _infinity_off_self(chebyshev_distances(take_rows(y, rows), y), rows, n)
         joint = jnp.maximum(dx, dy)
-        rho = kth_smallest(joint, k)[:, None]
+        rho = kth_smallest(joint, k, _joint_distances_at([x, y], rows, "chebyshev"))[:, None]
         tied = rho == 0
         n_x = _count(jnp.where(tied, dx <= 0, dx < rho))
         n_y = _count(jnp.where(tied, dy <= 0, dy < rho))
@@ -408,7 +490,7 @@ def kl_entropy(
     (x,) = _prepare([(x, "x")], k, base, continuous=True, jitter=jitter, key=key)
     n, d = x.shape
     block_size = check_block_size(block_size, n)
-    use_tree = _resolve_backend(backend, n, d, x) == "kdtree"
+    use_tree = _resolve_backend(backend, n, d, table=KL_KDTREE_FROM) == "kdtree"
     entropy = _kl_entropy(x, k=k, metric=metric, block_size=block_size, use_tree=use_tree)
     return to_base(entropy, base)
 
@@ -417,7 +499,13 @@ def kl_entropy(
 def _kl_entropy(x, *, k, metric, block_size, use_tree):
     n, d = x.shape
     if use_tree:
-        eps = kdtree.kl_distances(x, k, math.inf if metric == "chebyshev" else 2.0)
+        neighbour = kdtree.kl_neighbours(x, k, math.inf if metric == "chebyshev" else 2.0)
+        # The distance is measured here, in JAX, with the formula of the pure-JAX path:
+        # the same value, and gradients flow through it.
+        if metric == "chebyshev":
+            eps = chebyshev_distances_at(x, x, neighbour[:, None])[:, 0]
+        else:
+            eps = jnp.sqrt(squared_euclidean_distances_at(x, x, neighbour[:, None])[:, 0])
     else:
         eps = _kl_distances_jax(x, k, metric, block_size)
     dtype = x.dtype
@@ -510,7 +598,8 @@ def ksg_mutual_information(
     x, y = _prepare([(x, "x"), (y, "y")], k, base, continuous=True, jitter=jitter, key=key)
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
-    use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1], x, y) == "kdtree"
+    joint_dim = x.shape[1] + y.shape[1]
+    use_tree = _resolve_backend(backend, n, joint_dim, table=_ksg_table(metric)) == "kdtree"
     information = _ksg(
         x, y, k=k, variant=variant, metric=metric, block_size=block_size, use_tree=use_tree
     )
@@ -599,7 +688,7 @@ def ksg_conditional_mutual_information(
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
     joint_dim = x.shape[1] + y.shape[1] + z.shape[1]
-    use_tree = _resolve_backend(backend, n, joint_dim, x, y, z) == "kdtree"
+    use_tree = _resolve_backend(backend, n, joint_dim, table=_ksg_table(metric)) == "kdtree"
     information = _ksg_cmi(x, y, z, k=k, metric=metric, block_size=block_size, use_tree=use_tree)
     return to_base(information, base)
 
@@ -671,7 +760,7 @@ def mixed_ksg_mutual_information(
     x, y = _prepare([(x, "x"), (y, "y")], k, base, continuous=False)
     n = x.shape[0]
     block_size = check_block_size(block_size, n)
-    use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1], x, y) == "kdtree"
+    use_tree = _resolve_backend(backend, n, x.shape[1] + y.shape[1]) == "kdtree"
     information = _mixed_ksg(x, y, k=k, block_size=block_size, use_tree=use_tree)
     return to_base(information, base)
 

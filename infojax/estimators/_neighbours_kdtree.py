@@ -8,8 +8,10 @@ KD-tree build can crash (segmentation fault) on data with many duplicate values 
 that floating-point mode. Trees are built with the sliding-midpoint rule
 (``balanced_tree=False``), which is also safe under it and faster to build.
 
-Strict inequalities ``d < eps`` are counted as ``d <= nextafter(eps, 0)``; a strict
-count at ``eps = 0`` is zero.
+Counts within one 1-D side (the common KSG case) need no tree: they come from a sort
+and ``searchsorted`` (:mod:`infojax.estimators._neighbours_sorted`), with the same
+exact predicates. Strict inequalities ``d < eps`` on the tree are counted as
+``d <= nextafter(eps, 0)``; a strict count at ``eps = 0`` is zero.
 
 With ``metric="euclidean"`` a joint distance is the largest of the Euclidean
 distances within the sides, which no Minkowski norm of the concatenated coordinates
@@ -22,6 +24,7 @@ taken from those measurements, so both backends agree to rounding.
 
 from __future__ import annotations
 
+import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 
@@ -29,6 +32,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from scipy.spatial import cKDTree
+
+from infojax.estimators._neighbours_sorted import count_within_1d
+from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
 _WORKERS = -1
 # One host thread, created here (normally on the importing thread, with the default
@@ -54,6 +60,8 @@ def _kth_distance(tree: cKDTree, points: np.ndarray, k: int, p: float) -> tuple:
 
 def _count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np.ndarray:
     """#{j != i : |p_i - p_j|_max < radius_i} (strict) or ``<= radius_i``."""
+    if points.shape[1] == 1:
+        return count_within_1d(points[:, 0], radius, strict=strict)
     tree = _tree(points)
     if strict:
         positive = radius > 0
@@ -115,6 +123,8 @@ def _euclidean_kth(parts: list[np.ndarray], k: int):
 
 def _count_euclidean(parts: list[np.ndarray], radius: np.ndarray, *, strict: bool):
     """#{j != i : mixed Euclidean distance < radius_i} (strict) or ``<= radius_i``."""
+    if len(parts) == 1 and parts[0].shape[1] == 1:
+        return count_within_1d(parts[0][:, 0], radius, strict=strict, metric="euclidean")
     rows, cols = _candidate_pairs(parts, radius)
     distances = _side_distances(parts, rows, cols, "euclidean")
     inside = distances < radius[rows] if strict else distances <= radius[rows]
@@ -145,10 +155,13 @@ def _host_ksg(x, y, k: int, variant: int, metric: str):
     return count(x, eps_x, False), count(y, eps_y, False)
 
 
-def _host_kl(x, k: int, p: float):
+def _host_kl_neighbour(x, k: int, p: float):
+    """Index of the k-th nearest other point of each point."""
     x = np.asarray(x, np.float64)
-    eps, _ = _kth_distance(_tree(x), x, k, p)
-    return eps
+    if x.shape[1] == 1:  # every p-norm is |x_i - x_j| in one dimension
+        return kth_neighbour_1d(x[:, 0], k)
+    _, indices = _kth_distance(_tree(x), x, k, p)
+    return indices[:, k - 1].astype(np.int32)
 
 
 def _host_cmi(x, y, z, k: int, metric: str):
@@ -186,45 +199,51 @@ def _rows(n: int, dtype, count: int = 1):
     return tuple(jax.ShapeDtypeStruct((n,), dtype) for _ in range(count))
 
 
+def _host_batch(host_fn, *arrays):
+    """``host_fn`` on each sample set of a batch: the arrays are (..., n, d), with the
+    same leading batch axes (none outside ``vmap``); the results are (..., n)."""
+    batch_shape = arrays[0].shape[:-2]
+    flat = [np.reshape(a, (-1, *a.shape[-2:])) for a in arrays]
+    results = [host_fn(*sample_sets) for sample_sets in zip(*flat, strict=True)]
+    if not isinstance(results[0], tuple):
+        return np.stack(results).reshape(*batch_shape, -1)
+    return tuple(np.stack(parts).reshape(*batch_shape, -1) for parts in zip(*results, strict=True))
+
+
+def _callback(host_fn, result_shapes, *arrays):
+    """``host_fn(*arrays)`` on the host thread. Under ``vmap`` one callback receives the
+    whole batch and loops over it on the host (``vmap_method="broadcast_all"``), which
+    costs one host round trip per batch instead of one per sample set. The inputs are
+    cut from autodiff: the results are integer counts or indices, whose derivative is
+    zero, and a callback has no derivative rule."""
+    arrays = [jax.lax.stop_gradient(a) for a in arrays]
+    return jax.pure_callback(
+        lambda *values: _on_host_thread(_host_batch, host_fn, *values),
+        result_shapes,
+        *arrays,
+        vmap_method="broadcast_all",
+    )
+
+
 def ksg_counts(x: jax.Array, y: jax.Array, k: int, variant: int, metric: str):
     """Marginal neighbour counts (n_x, n_y) of KSG algorithm ``variant``."""
-    return jax.pure_callback(
-        lambda a, b: _on_host_thread(_host_ksg, a, b, k, variant, metric),
-        _rows(x.shape[0], jnp.int32, 2),
-        x,
-        y,
-        vmap_method="sequential",
-    )
+    host = functools.partial(_host_ksg, k=k, variant=variant, metric=metric)
+    return _callback(host, _rows(x.shape[0], jnp.int32, 2), x, y)
 
 
-def kl_distances(x: jax.Array, k: int, p: float) -> jax.Array:
-    """Distance from each point to its k-th nearest other point in the ``p``-norm."""
-    return jax.pure_callback(
-        lambda a: _on_host_thread(_host_kl, a, k, p).astype(x.dtype),
-        jax.ShapeDtypeStruct((x.shape[0],), x.dtype),
-        x,
-        vmap_method="sequential",
-    )
+def kl_neighbours(x: jax.Array, k: int, p: float) -> jax.Array:
+    """Index (int32) of each point's k-th nearest other point in the ``p``-norm."""
+    host = functools.partial(_host_kl_neighbour, k=k, p=p)
+    return _callback(host, jax.ShapeDtypeStruct((x.shape[0],), jnp.int32), x)
 
 
 def cmi_counts(x: jax.Array, y: jax.Array, z: jax.Array, k: int, metric: str):
     """Counts (n_xz, n_yz, n_z) of the Frenzel-Pompe estimator."""
-    return jax.pure_callback(
-        lambda a, b, c: _on_host_thread(_host_cmi, a, b, c, k, metric),
-        _rows(x.shape[0], jnp.int32, 3),
-        x,
-        y,
-        z,
-        vmap_method="sequential",
-    )
+    host = functools.partial(_host_cmi, k=k, metric=metric)
+    return _callback(host, _rows(x.shape[0], jnp.int32, 3), x, y, z)
 
 
 def mixed_counts(x: jax.Array, y: jax.Array, k: int):
     """Counts (ties at zero joint distance, n_x, n_y) of the mixed KSG estimator."""
-    return jax.pure_callback(
-        lambda a, b: _on_host_thread(_host_mixed, a, b, k),
-        _rows(x.shape[0], jnp.int32, 3),
-        x,
-        y,
-        vmap_method="sequential",
-    )
+    host = functools.partial(_host_mixed, k=k)
+    return _callback(host, _rows(x.shape[0], jnp.int32, 3), x, y)

@@ -1,0 +1,143 @@
+"""1-D neighbour counts by sorting: bit-for-bit equal to brute force and the KD-tree,
+on data with many ties and radii exactly at pairwise distances."""
+
+import jax
+import numpy as np
+import pytest
+import reference
+import scipy.special
+from scipy.spatial import cKDTree
+
+from infojax.estimators import ksg_conditional_mutual_information
+from infojax.estimators import ksg_mutual_information
+from infojax.estimators import mixed_ksg_mutual_information
+from infojax.estimators._neighbours import _row_multiplicities
+from infojax.estimators._neighbours_sorted import count_within_1d
+from infojax.estimators._neighbours_sorted import kth_neighbour_1d
+
+REFERENCE_RTOL = 1e-10
+
+
+def brute_counts(x, radius, strict, metric):
+    difference = x[:, None] - x[None, :]
+    distances = np.abs(difference) if metric == "chebyshev" else np.sqrt(np.square(difference))
+    np.fill_diagonal(distances, np.inf)
+    inside = distances < radius[:, None] if strict else distances <= radius[:, None]
+    return inside.sum(axis=1)
+
+
+def tied_column(rng, kind, n):
+    if kind == "grid":  # 0.1 steps: sums like 0.1 + 0.2 round away from 0.3
+        return rng.integers(0, 5, n) * 0.1
+    if kind == "offset_grid":
+        return rng.integers(0, 4, n) * 0.1 + 0.3
+    if kind == "large":  # radii tiny against the values' magnitude
+        return np.round(rng.normal(size=n), 1) * 1e7
+    return rng.normal(size=n)
+
+
+@pytest.mark.parametrize("kind", ["grid", "offset_grid", "large", "normal"])
+@pytest.mark.parametrize("radii", ["at_distances", "just_above", "zero"])
+@pytest.mark.parametrize("metric", ["chebyshev", "euclidean"])
+@pytest.mark.parametrize("strict", [True, False])
+def test_counts_equal_brute_force_at_ties_and_boundaries(kind, radii, metric, strict):
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        n = int(rng.integers(2, 80))
+        x = tied_column(rng, kind, n)
+        radius = np.abs(x - x[rng.integers(0, n, n)])  # exactly a pairwise distance
+        if radii == "just_above":
+            radius = np.nextafter(radius, np.inf)
+        elif radii == "zero":
+            radius = np.zeros(n)
+        got = count_within_1d(x, radius, strict=strict, metric=metric)
+        assert got.dtype == np.int32
+        np.testing.assert_array_equal(got, brute_counts(x, radius, strict, metric))
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_counts_equal_the_kdtree(strict):
+    rng = np.random.default_rng(1)
+    x = np.round(rng.normal(size=5000), 2)
+    radius = np.abs(x - x[rng.permutation(5000)])
+    query = np.where(radius > 0, np.nextafter(radius, 0), 0.0) if strict else radius
+    tree = cKDTree(x[:, None]).query_ball_point(x[:, None], query, p=np.inf, return_length=True)
+    expected = np.where(radius > 0, tree - 1, 0) if strict else tree - 1
+    np.testing.assert_array_equal(count_within_1d(x, radius, strict=strict), expected)
+
+
+def tree_ksg2_reference(x, y, k):
+    """KSG algorithm 2 with the k neighbours the KD-tree returns (its documented rule
+    at ties) and brute-force marginal counts."""
+    joint = np.hstack([x, y])
+    _, neighbours = cKDTree(joint, balanced_tree=False).query(joint, k=k + 1, p=np.inf)
+    neighbours = neighbours[:, 1:]
+    rows = np.arange(len(x))[:, None]
+    eps_x = np.abs(x[:, 0][rows] - x[:, 0][neighbours]).max(1)
+    eps_y = np.abs(y[:, 0][rows] - y[:, 0][neighbours]).max(1)
+    n_x = brute_counts(x[:, 0], eps_x, False, "chebyshev")
+    n_y = brute_counts(y[:, 0], eps_y, False, "chebyshev")
+    digamma = scipy.special.digamma
+    n = len(x)
+    return digamma(k) - 1 / k + digamma(n) - np.mean(digamma(n_x) + digamma(n_y))
+
+
+@pytest.mark.float64
+@pytest.mark.parametrize("backend", ["jax", "kdtree"])
+@pytest.mark.parametrize("metric", ["chebyshev", "euclidean"])
+def test_ksg_with_1d_sides_on_tied_grid_matches_reference_under_jit(backend, metric):
+    # Many equal marginal distances and duplicate points; eagerly the tie check
+    # rejects them, under jit they are counted exactly (documented).
+    rng = np.random.default_rng(3)
+    x = np.round(rng.normal(size=(300, 1)), 1)
+    y = np.round(x + rng.normal(size=(300, 1)), 1)
+    ksg = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, metric=metric, backend=backend))
+    expected = reference.ksg_reference(x, y, 4, metric=metric)
+    np.testing.assert_allclose(ksg(x, y), expected, rtol=REFERENCE_RTOL)
+
+
+@pytest.mark.float64
+def test_ksg2_kdtree_with_1d_sides_on_tied_grid():
+    rng = np.random.default_rng(4)
+    x = np.round(rng.normal(size=(300, 1)), 1)
+    y = np.round(x + rng.normal(size=(300, 1)), 1)
+    ksg2 = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, variant=2, backend="kdtree"))
+    np.testing.assert_allclose(ksg2(x, y), tree_ksg2_reference(x, y, 4), rtol=REFERENCE_RTOL)
+
+
+@pytest.mark.float64
+def test_cmi_and_mixed_with_1d_sides_match_reference():
+    rng = np.random.default_rng(5)
+    labels = rng.integers(0, 3, 400)
+    x = labels.astype(float)
+    y = np.round(labels + rng.normal(size=400))
+    got = mixed_ksg_mutual_information(x, y, k=3, backend="kdtree")
+    np.testing.assert_allclose(got, reference.mixed_ksg_reference(x, y, 3), rtol=REFERENCE_RTOL)
+    x, y, z = rng.normal(size=(3, 400))
+    got = ksg_conditional_mutual_information(x, y, z, k=3, backend="kdtree")
+    np.testing.assert_allclose(got, reference.ksg_cmi_reference(x, y, z, 3), rtol=REFERENCE_RTOL)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_row_multiplicities_equal_numpy_unique(d):
+    rng = np.random.default_rng(d)
+    x = rng.integers(-2, 3, (500, d)).astype(float)
+    x[:7] = -0.0  # -0.0 and 0.0 are one point
+    expected = np.unique(x + 0.0, axis=0, return_counts=True)[1]
+    # The order of the distinct rows may differ (np.unique sorts their bytes).
+    np.testing.assert_array_equal(np.sort(_row_multiplicities(x)), np.sort(expected))
+
+
+@pytest.mark.parametrize("kind", ["grid", "offset_grid", "large", "normal"])
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_kth_neighbour_distance_equals_brute_force(kind, k):
+    rng = np.random.default_rng(k)
+    for _ in range(10):
+        n = int(rng.integers(k + 1, 200))
+        x = tied_column(rng, kind, n)
+        distances = np.abs(x[:, None] - x[None, :])
+        np.fill_diagonal(distances, np.inf)
+        expected = np.sort(distances, axis=1)[:, k - 1]
+        neighbours = kth_neighbour_1d(x, k)
+        assert np.all(neighbours != np.arange(n))
+        np.testing.assert_array_equal(np.abs(x - x[neighbours]), expected)
