@@ -807,7 +807,7 @@ def fit_mutual_information(
       >>> key_data, key_fit = jax.random.split(jax.random.key(0))
       >>> x = jax.random.normal(key_data, (2000, 5))
       >>> y = x + 0.5 * jax.random.normal(jax.random.key(1), (2000, 5))
-      >>> fit = fit_mutual_information(key_fit, x, y, steps=500, seeds=3)
+      >>> fit = fit_mutual_information(key_fit, x, y, seeds=3)
       >>> fit.summary()  # doctest: +SKIP
       '...'
 
