@@ -108,12 +108,13 @@ class FitSettings:
       eval_every: steps between held-out evaluations.
       n_train, n_held_out, n_report: sizes of the random train / held-out (selection)
         / report split; ``n_report`` 0 reports on the held-out rows.
-      selection: ``"best"`` (the critic of the best held-out objective) or ``"last"``.
+      selection: ``"best"`` (the critic of the best held-out value; CLUB:
+        log-likelihood) or ``"last"``.
       preprocess: ``"standardize"`` or ``"gaussianize"`` (see
         :func:`fit_mutual_information`).
       smoothing: momentum of the moving average of the held-out curve.
       patience: held-out evaluations without improvement before stopping (None: never).
-      min_delta: smallest improvement of the held-out objective that counts.
+      min_delta: smallest improvement of the selection criterion that counts.
       bound_options, critic_options: sorted ``(name, value)`` pairs.
       optimizer: the Optax transformation.
       base: logarithm base of reported values (None: nats).
@@ -173,7 +174,7 @@ class FitDiagnostics:
       overfitting: the gap exceeds ``0.1 + 0.2 |estimate|``.
       still_improving: the selected critic is the last one evaluated and training
         was not stopped early: more steps would likely raise the estimate.
-      early_peak: the held-out objective peaked at the first evaluation although
+      early_peak: the selection criterion peaked at the first evaluation although
         later ones ran: the critic overfits almost at once.
       at_ceiling: InfoNCE within 1 nat of its ceiling ``log(eval_batch_size)``.
       below_zero: a lower bound more than two standard errors below 0, which no
@@ -371,7 +372,7 @@ def make_held_out_evaluation(settings: FitSettings, graphdef: nnx.GraphDef):
 
     The held-out samples are cut into ``n_held_out // eval_batch_size`` disjoint
     batches (evaluated one after another to bound memory); ``objective`` is the
-    training objective (what model selection and early stopping watch), ``value`` the
+    training objective (what selection watches for CLUB), ``value`` the
     reported bound.
     """
     values = _batch_values(settings, graphdef)
@@ -503,8 +504,11 @@ def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> M
         weight = (1 - smoothing) / (1 - decay)
         new_smoothed = jnp.where(smoothed == smoothed, smoothed, held_value)
         new_smoothed = (1 - weight) * new_smoothed + weight * held_value
-        # A NaN objective never improves (the comparison is False).
-        improved = held_objective > best + settings.min_delta
+        # Lower bounds: the best held-out value (a JS- or SMILE-trained critic with the
+        # best objective can still read out badly); CLUB: the best log-likelihood of q.
+        # A NaN never improves (the comparison is False).
+        criterion = held_value if spec.kind == "lower" else held_objective
+        improved = criterion > best + settings.min_delta
         since_best = jnp.where(improved, 0, since_best + 1)
         if settings.patience is not None:
             stopped = since_best >= settings.patience
@@ -723,8 +727,9 @@ def fit_mutual_information(
     column with the training rows' mean and standard deviation first (MI is unchanged
     by such affine maps).
 
-    **Model selection.** The critic kept is the one with the best held-out objective
-    (``selection="best"``), so training past the point where the critic starts to
+    **Model selection.** The critic kept is the one with the best held-out value of
+    the bound (for CLUB, an upper bound: the best held-out log-likelihood of ``q``;
+    ``selection="best"``), so training past the point where the critic starts to
     memorise its training pairs does not lower the estimate; training stops after
     ``patience`` evaluations without improvement. The estimate is the bound of that
     critic on the report rows (the held-out rows by default), with its standard
@@ -774,18 +779,18 @@ def fit_mutual_information(
       held_out_fraction: share of rows held out for model selection, in ``(0, 1)``.
       report_fraction: share of rows held out for the estimate alone, in ``[0, 1)``;
         0 reports on the held-out rows.
-      selection: ``"best"`` (the critic of the best held-out objective) or ``"last"``
-        (the critic after the last step trained).
+      selection: ``"best"`` (the critic of the best held-out value; CLUB:
+        log-likelihood) or ``"last"`` (the critic after the last step trained).
       preprocess: ``"standardize"`` (each column's training mean and standard
         deviation) or ``"gaussianize"`` (each column through the training rows'
         empirical CDF to normal scores, a monotone map that leaves MI unchanged and
         tames heavy tails).
       smoothing: momentum in ``[0, 1)`` of the moving average of the held-out curve.
       patience: evaluations without improvement before stopping; None: never stop.
-      min_delta: improvement of the held-out objective that resets the patience.
+      min_delta: improvement of the selection criterion that resets the patience.
       bound_options: options of the bound, e.g. ``{"clip": 5.0}`` for SMILE,
         ``{"alpha": 0.5}`` for interpolated, ``{"momentum": 0.9}`` for MINE,
-        ``{"report": "dv"}`` for JS.
+        ``{"report": "nwj"}`` for JS.
       critic_options: keyword arguments of the critic class, e.g.
         ``{"hidden_sizes": (256, 256), "embedding_dim": 32, "activation": "relu"}``;
         None: the sizes in :data:`DEFAULTS`.
