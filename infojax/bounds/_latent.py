@@ -36,11 +36,10 @@ from jax.typing import ArrayLike
 
 from infojax._numerics import to_base
 from infojax._registry import register_estimator
-from infojax._validation import as_samples
 from infojax._validation import check_base
 from infojax._validation import check_key
 from infojax._validation import check_neighbours
-from infojax._validation import check_same_length
+from infojax.bounds._fit import _samples
 from infojax.estimators import ksg_mutual_information
 from infojax.models import MLP
 from infojax.models import get_activation
@@ -351,14 +350,6 @@ def _positive_float(value: Any, name: str, *, allow_zero: bool = False) -> float
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"`{name}` must be finite and {bound}, got {value}.")
     return value
-
-
-def _samples(x: ArrayLike, y: ArrayLike) -> tuple[jax.Array, jax.Array]:
-    x = as_samples(x, "x")
-    y = as_samples(y, "y")
-    check_same_length((x, "x"), (y, "y"))
-    dtype = jnp.result_type(x.dtype, y.dtype)
-    return x.astype(dtype), y.astype(dtype)
 
 
 def _settings(
