@@ -290,6 +290,8 @@ def test_selected_estimate_never_falls_with_more_steps():
         jax.random.key(31), x, y, steps=1200, selection="last", **kwargs
     )
     assert float(last.estimate) < float(long.estimate) - 0.1  # training past the peak hurts
+    # The last critic is kept, but the curve peaked long before: not "still rising".
+    assert not bool(last.diagnostics.still_improving)
     _close(long.estimate, np.nanmax(long.held_out_curve), rtol=1e-6)
     assert float(long.estimate) >= float(short.estimate) - 1e-6
 

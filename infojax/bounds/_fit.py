@@ -606,12 +606,18 @@ def _diagnose(
     else:
         at_ceiling = jnp.asarray(False)
     below_zero = estimate < -2 * jnp.nan_to_num(standard_error) if lower else jnp.asarray(False)
+    # Where the held-out curve peaked: the selected round, or for selection="last" the
+    # curve's own maximum (the last round is not a peak just because it was kept).
+    if settings.selection == "best":
+        peak = best_round
+    else:
+        peak = jnp.argmax(jnp.where(held_values == held_values, held_values, -jnp.inf))
     return FitDiagnostics(
         best_step=jnp.minimum((best_round + 1) * settings.eval_every, settings.steps),
         generalization_gap=to_base(gap, base),
         overfitting=gap > _GAP_TOLERANCE + _GAP_FRACTION * jnp.abs(estimate),
-        still_improving=(best_round == evaluated - 1) & ~stopped & (evaluated > 1),
-        early_peak=(best_round == 0) & (evaluated > 1),
+        still_improving=(peak == evaluated - 1) & ~stopped & (evaluated > 1),
+        early_peak=(peak == 0) & (evaluated > 1),
         at_ceiling=at_ceiling,
         below_zero=below_zero & jnp.isfinite(estimate),
         non_finite=~jnp.isfinite(estimate),
