@@ -19,6 +19,7 @@ from jax.typing import ArrayLike
 from infojax._registry import register_estimator
 from infojax.bounds._bounds import BOUNDS
 from infojax.bounds._fit import DEFAULTS
+from infojax.bounds._fit import critic_options_for
 from infojax.bounds._fit import default_optimizer
 from infojax.bounds._fit import fit_mutual_information
 
@@ -36,17 +37,6 @@ _COMMON_DEFAULTS = {
         "preprocess",
     )
 } | {"base": None}
-
-
-def _critic_options(
-    critic: str, hidden_sizes: Sequence[int], embedding_dim: int, activation: str
-) -> dict[str, Any]:
-    if critic == "bilinear":
-        return {}
-    options = {"hidden_sizes": tuple(hidden_sizes), "activation": activation}
-    if critic == "separable":
-        options["embedding_dim"] = embedding_dim
-    return options
 
 
 def _make_estimator(bound: str):
@@ -89,7 +79,7 @@ def _make_estimator(bound: str):
             preprocess=preprocess,
             held_out_fraction=held_out_fraction,
             bound_options=bound_options,
-            critic_options=_critic_options(critic, hidden_sizes, embedding_dim, activation),
+            critic_options=critic_options_for(critic, hidden_sizes, embedding_dim, activation),
             base=base,
         )
         return fit.estimate

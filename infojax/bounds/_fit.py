@@ -14,6 +14,7 @@ import functools
 import math
 import warnings
 from collections.abc import Mapping
+from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -384,11 +385,13 @@ def make_held_out_evaluation(settings: FitSettings, graphdef: nnx.GraphDef):
     return evaluate
 
 
-def _batch_indices(key: jax.Array, settings: FitSettings) -> jax.Array:
+def _batch_indices(key: jax.Array, settings: Any) -> jax.Array:
     """``(rounds * eval_every, batch_size)`` training indices: epochs of disjoint batches.
 
     Each epoch is a fresh permutation of the training rows cut into whole batches, so a
     batch never holds a row twice (a repeated row off the diagonal would be a joint pair).
+    ``settings`` is any record with ``n_train``, ``batch_size``, ``rounds`` and
+    ``eval_every`` (:class:`FitSettings`, the latent estimator's settings).
     """
     per_epoch = settings.n_train // settings.batch_size
     total = settings.rounds * settings.eval_every
@@ -868,14 +871,26 @@ def _samples(x: ArrayLike, y: ArrayLike) -> tuple[jax.Array, jax.Array]:
     return x.astype(dtype), y.astype(dtype)
 
 
+def critic_options_for(
+    critic: str, hidden_sizes: Sequence[int], embedding_dim: int, activation: str
+) -> dict[str, Any]:
+    """The keyword arguments of ``critic`` among these sizes (none for bilinear)."""
+    if critic == "bilinear":
+        return {}
+    options = {"hidden_sizes": tuple(hidden_sizes), "activation": activation}
+    if critic == "separable":
+        options["embedding_dim"] = embedding_dim
+    return options
+
+
 def _default_critic_options(critic: str) -> dict[str, Any]:
-    """The sizes of :data:`DEFAULTS` that ``critic`` takes (none for bilinear)."""
-    if critic in ("separable", "concatenated"):
-        options = {"hidden_sizes": DEFAULTS["hidden_sizes"], "activation": DEFAULTS["activation"]}
-        if critic == "separable":
-            options["embedding_dim"] = DEFAULTS["embedding_dim"]
-        return options
-    return {}
+    """The sizes of :data:`DEFAULTS` for a separable or concatenated critic; the
+    class defaults for the others."""
+    if critic not in ("separable", "concatenated"):
+        return {}
+    return critic_options_for(
+        critic, DEFAULTS["hidden_sizes"], DEFAULTS["embedding_dim"], DEFAULTS["activation"]
+    )
 
 
 def make_settings(

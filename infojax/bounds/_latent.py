@@ -39,6 +39,7 @@ from infojax._registry import register_estimator
 from infojax._validation import check_base
 from infojax._validation import check_key
 from infojax._validation import check_neighbours
+from infojax.bounds._fit import _batch_indices
 from infojax.bounds._fit import _samples
 from infojax.estimators import ksg_mutual_information
 from infojax.models import MLP
@@ -229,18 +230,6 @@ _GRID_LIMIT = 127.0
 def _on_grid(latents: jax.Array) -> jax.Array:
     clipped = jnp.clip(latents, -_GRID_LIMIT, _GRID_LIMIT)
     return jnp.round(clipped * _GRID) / _GRID
-
-
-def _batch_indices(key: jax.Array, settings: LatentSettings) -> jax.Array:
-    """``(steps, batch_size)`` training rows: epochs of fresh permutations."""
-    per_epoch = settings.n_train // settings.batch_size
-    total = settings.rounds * settings.eval_every
-    epochs = math.ceil(total / per_epoch)
-    permutations = jax.vmap(lambda k: jax.random.permutation(k, settings.n_train))(
-        jax.random.split(key, epochs)
-    )
-    batches = permutations[:, : per_epoch * settings.batch_size]
-    return batches.reshape(-1, settings.batch_size)[:total]
 
 
 def _fit(
