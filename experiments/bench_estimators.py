@@ -201,6 +201,26 @@ def print_row(row: dict) -> None:
     )
 
 
+def print_auto_check(rows: list[dict], allowance: float = 1.2) -> None:
+    """How ``backend="auto"`` did against the better forced backend, cell by cell."""
+    ratios = []
+    for row in rows:
+        cells = row["cells"]
+        times = [cells.get(name) for name in ("infojax", "infojax jax", "infojax kdtree")]
+        if all(isinstance(t, float) for t in times):
+            ratios.append((times[0] / min(times[1:]), row))
+    if not ratios:
+        return
+    slow = [(ratio, row) for ratio, row in ratios if ratio > allowance]
+    print(
+        f"\nauto / better backend: worst {max(r for r, _ in ratios):.2f}, "
+        f"{len(slow)} of {len(ratios)} cells above {allowance:.2f}",
+        flush=True,
+    )
+    for ratio, row in slow:
+        print(f"  {row['quantity']} n={row['n']} d={row['d']} k={row['k']}: {ratio:.2f}")
+
+
 def batched(args, batch: int, n: int, k: int = 3) -> None:
     samples = [correlated_gaussians(seed, n, 1) for seed in range(batch)]
     xs = np.stack([s[0] for s in samples])
@@ -272,7 +292,9 @@ def main(argv: list[str] | None = None) -> None:
         f"warm-up; ratios = fastest peer / infojax (> 1: infojax faster)",
         flush=True,
     )
-    grid(args, ("ksg", "kl"), sizes, dims, ks, forced=args.calibrate or args.quick)
+    rows = grid(args, ("ksg", "kl"), sizes, dims, ks, forced=args.calibrate or args.quick)
+    if args.calibrate or args.quick:
+        print_auto_check(rows)
     if batch and not args.no_batch:
         batched(args, batch, 1000)
 

@@ -53,6 +53,17 @@ SETTINGS = {
         hidden_sizes=(64,), embedding_dim=16, learning_rate=1e-3, **_LONG_NORMAL_SCORES
     ),
     "cat16x8": dict(critic="concatenated", hidden_sizes=(16, 8), learning_rate=1e-3, **_SHORT),
+    # The default critic and loop with a smooth nonlinearity instead of relu.
+    **{
+        f"sep32x2-gauss-{name}": dict(
+            hidden_sizes=(32, 32),
+            embedding_dim=16,
+            activation=name,
+            learning_rate=1e-3,
+            **_LONG_NORMAL_SCORES,
+        )
+        for name in ("relu", "silu", "gelu", "tanh", "elu")
+    },
 }
 
 
@@ -89,6 +100,8 @@ def _fit(key, x, y, bound, setting, report):
     if "hidden_sizes" in options:
         critic = kwargs["critic"] = kwargs.pop("critic", "separable")
         critic_options = {"hidden_sizes": kwargs.pop("hidden_sizes")}
+        if "activation" in kwargs:
+            critic_options["activation"] = kwargs.pop("activation")
         if critic == "separable":
             critic_options["embedding_dim"] = kwargs.pop("embedding_dim")
         kwargs["critic_options"] = critic_options

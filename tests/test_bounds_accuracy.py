@@ -113,15 +113,20 @@ def one_nat():
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("bound", LOWER_BOUNDS)
-def test_every_lower_bound_is_within_025_of_one_nat_at_its_defaults(one_nat, bound):
-    # Default fit, 5000 pairs (their Gaussian MI estimate: 0.995). Measured: every
-    # lower bound ends at 0.77-0.85 nats (held-out standard error ~0.06 over its 3
-    # batches), the shortfall of a critic learned from 4000 pairs; the optimal critic
-    # reaches the truth within 0.03 at batch 256. The 0.15 is not met here; 0.25
-    # is what the defaults achieve. Above: a lower bound more than 0.1 over is a bug.
+def test_every_lower_bound_is_within_015_of_one_nat_at_its_defaults(one_nat, bound):
+    # Default fits (seeds=3: each its own split, initialisation and batches) on 5000
+    # pairs whose Gaussian MI estimate is 0.995. The optimal critic scores 0.94-1.07 on
+    # the held-out rows of such splits (their own sample MI), so one fit scatters by
+    # ~0.05 around the critic's shortfall. Measured, seeds of one call: InfoNCE, NWJ,
+    # DV, MINE, interpolated 0.86-0.97 (means 0.915-0.923); JS and SMILE, trained with
+    # the JS objective, 0.81-0.91 (means 0.861 and 0.871). So the mean of three seeds
+    # is within 0.15 for every bound, and every single fit within 0.2. Above: a lower
+    # bound more than 0.1 over is a bug.
     x, y = one_nat
-    fit = bounds.fit_mutual_information(jax.random.key(11), x, y, bound=bound)
-    assert 1.0 - 0.25 < float(fit.estimate) < 1.0 + 0.1
+    fit = bounds.fit_mutual_information(jax.random.key(11), x, y, bound=bound, seeds=3)
+    estimates = np.asarray(fit.estimate)
+    assert 1.0 - 0.15 < estimates.mean() < 1.0 + 0.1
+    assert np.all(estimates > 1.0 - 0.2)
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
@@ -155,22 +160,13 @@ HEAVY_TAILED = (
 )
 
 
-# The JS-trained critic read out with DV (or NWJ) still falls to -1.06 nats on the 5 x 5
-# Student-t task (one held-out batch far below the rest: a product pair of two tail
-# points scores high), with the below-zero warning; not yet fixed.
-HEAVY_TAIL_BOUNDS = [
-    pytest.param(name, marks=pytest.mark.xfail(reason="JS: -1.06 on Student-t 5x5"))
-    if name == "js"
-    else name
-    for name in LOWER_BOUNDS
-]
-
-
 @pytest.mark.filterwarnings("ignore::UserWarning")
-@pytest.mark.parametrize("bound", HEAVY_TAIL_BOUNDS)
+@pytest.mark.parametrize("bound", LOWER_BOUNDS)
 def test_no_bound_falls_below_minus_one_nat_on_heavy_tailed_tasks(bound):
     # Where MINE once returned -4944 nats (Student-t, 0.29 nats of MI): every default
-    # fit now ends at or above -1 (a lower bound of a non-negative quantity).
+    # fit now ends at or above -1 (a lower bound of a non-negative quantity). Measured:
+    # the lowest is JS on the 5 x 5 tasks, 0.35 for a true 0.89 (it was -1.06 while
+    # JS and SMILE kept their last critic instead of the best held-out one).
     from infojax import tasks
 
     suite = {task.name: task for task in tasks.default_suite()}

@@ -821,6 +821,26 @@ def test_kdtree_under_nested_vmap_matches_loop(estimator):
 
 
 @pytest.mark.float64
+def test_kdtree_batch_threads_handle_duplicates_and_keep_denormals():
+    # A vmapped batch is shared out over the batch threads (trees single-threaded);
+    # their results equal one call at a time on the module's host thread, on data with
+    # many duplicate values (grid of 0.1, under jit: no eager tie check), where tree
+    # builds once crashed under XLA's flush-to-zero mode. The threads keep denormals.
+    from infojax.estimators import _neighbours_kdtree as kdtree
+
+    rng = np.random.default_rng(25)
+    xs = np.round(rng.normal(size=(6, 300, 2)), 1)
+    ys = np.round(xs + rng.normal(size=(6, 300, 2)), 1)
+    fn = jax.jit(lambda x, y: ksg_mutual_information(x, y, backend="kdtree", k=5))
+    batched = jax.jit(jax.vmap(fn))(xs, ys)
+    np.testing.assert_array_equal(batched, [fn(x, y) for x, y in zip(xs, ys, strict=True)])
+    smallest = np.finfo(np.float64).smallest_subnormal
+    halves = [kdtree._BATCH_POOL.submit(lambda: smallest * 2.0 / 2.0) for _ in range(8)]
+    assert all(future.result() == smallest for future in halves)
+    assert len(kdtree._BATCH_POOL._threads) == kdtree._BATCH_THREADS
+
+
+@pytest.mark.float64
 def test_kdtree_gradients_equal_the_pure_jax_path():
     x = jnp.asarray(np.random.default_rng(24).normal(size=(150, 2)))
     for metric in ("chebyshev", "euclidean"):
@@ -874,3 +894,19 @@ def test_bad_input_raises_naming_the_argument():
         kl_entropy(x, base=1)
     with pytest.raises(ValueError, match="`x` must have shape"):
         kl_entropy(np.zeros((4, 3, 2)))
+
+
+def test_bench_script_checks_agreement_and_the_auto_choice(capsys):
+    # Smoke test of the speed benchmark (timings are not checked here): every
+    # implementation agrees, and the quick grid ends with the auto-vs-backends line.
+    from experiments import bench_estimators
+
+    previous = jax.config.jax_enable_x64  # the script turns float64 on for itself
+    try:
+        bench_estimators.main(["--quick", "--repeats", "1", "--sizes", "200", "--dims", "1"])
+    finally:
+        jax.config.update("jax_enable_x64", previous)
+    out = capsys.readouterr().out
+    assert "disagree" not in out
+    assert "auto / better backend: worst" in out
+    assert "batch of 16 KSG" in out

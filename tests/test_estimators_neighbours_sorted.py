@@ -70,7 +70,7 @@ def tree_ksg2_reference(x, y, k):
     """KSG algorithm 2 with the k neighbours the KD-tree returns (its documented rule
     at ties) and brute-force marginal counts."""
     joint = np.hstack([x, y])
-    _, neighbours = cKDTree(joint, balanced_tree=False).query(joint, k=k + 1, p=np.inf)
+    _, neighbours = cKDTree(joint, balanced_tree=True).query(joint, k=k + 1, p=np.inf)
     neighbours = neighbours[:, 1:]
     rows = np.arange(len(x))[:, None]
     eps_x = np.abs(x[:, 0][rows] - x[:, 0][neighbours]).max(1)

@@ -86,7 +86,7 @@ DEFAULTS = MappingProxyType(
         "learning_rate": DEFAULT_LEARNING_RATE,
         "hidden_sizes": (32, 32),
         "embedding_dim": 16,
-        "activation": "relu",
+        "activation": "silu",
     }
 )
 
@@ -520,7 +520,7 @@ def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> M
         else:
             best_state = (params, bound_state)
         monitor = (
-            jnp.where(improved, held_objective, best),
+            jnp.where(improved, criterion, best),
             since_best,
             jnp.where(improved, round_index, best_round),
             new_smoothed,
@@ -802,7 +802,7 @@ def fit_mutual_information(
         ``{"report": "nwj"}`` for JS.
       critic_options: keyword arguments of the critic class, e.g.
         ``{"hidden_sizes": (256, 256), "embedding_dim": 32, "activation": "relu"}``;
-        None: the sizes in :data:`DEFAULTS`.
+        None: the sizes and nonlinearity in :data:`DEFAULTS`.
       seeds: None for one fit; an int ``S >= 1`` for ``S`` fits vmapped (every array of
         the result gains a leading axis of size ``S``).
       base: logarithm base of the reported values (None: nats, 2: bits).

@@ -5,8 +5,10 @@ Each function returns the same per-row statistics as the pure-JAX blocked path i
 The host work runs on a worker thread started when this module is imported, not on
 XLA's callback thread: that thread flushes denormal floats to zero, and scipy's
 KD-tree build can crash (segmentation fault) on data with many duplicate values under
-that floating-point mode. Trees are built with the sliding-midpoint rule
-(``balanced_tree=False``), which is also safe under it and faster to build.
+that floating-point mode. On that thread trees are built with scipy's default median
+split (``balanced_tree=True``): 20-30 % slower to build than the sliding-midpoint
+rule, but its queries are up to twice as fast from 2 dimensions on (k-th neighbours
+at n = 1e5, d = 5: 0.56 s against 1.29 s), which is most of the time.
 
 Counts within one 1-D side (the common KSG case) need no tree: they come from a sort
 and ``searchsorted`` (:mod:`infojax.estimators._neighbours_sorted`), with the same
@@ -26,6 +28,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import jax
@@ -36,11 +40,33 @@ from scipy.spatial import cKDTree
 from infojax.estimators._neighbours_sorted import count_within_1d
 from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
-_WORKERS = -1
 # One host thread, created here (normally on the importing thread, with the default
 # floating-point mode) and reused by every callback.
 _HOST_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infojax-kdtree")
 _HOST_THREAD.submit(lambda: None).result()
+
+# The sample sets of a vmapped batch are shared out over one thread per CPU, each
+# running its trees single-threaded: at n = 1000 a query's own thread pool
+# (``workers=-1``) costs more than it saves. scipy's queries and NumPy's sorts release
+# the GIL. All the pool's threads are started here, for the floating-point mode above
+# (a thread inherits its creator's, and the pool would otherwise start them lazily from
+# whichever thread submits).
+_BATCH_THREADS = max(1, os.cpu_count() or 1)
+_BATCH_POOL = ThreadPoolExecutor(max_workers=_BATCH_THREADS, thread_name_prefix="infojax-batch")
+_started = threading.Barrier(_BATCH_THREADS)
+for _future in [_BATCH_POOL.submit(_started.wait) for _ in range(_BATCH_THREADS)]:
+    _future.result()
+_local = threading.local()
+
+
+def _workers() -> int:
+    """scipy's ``workers`` for this thread's queries: 1 on the batch threads, else all."""
+    return getattr(_local, "workers", -1)
+
+
+def _single_threaded(host_fn, *sample_sets):
+    _local.workers = 1
+    return host_fn(*sample_sets)
 
 
 def _on_host_thread(fn, *args):
@@ -49,12 +75,12 @@ def _on_host_thread(fn, *args):
 
 
 def _tree(points: np.ndarray) -> cKDTree:
-    return cKDTree(points, balanced_tree=False)
+    return cKDTree(points, balanced_tree=True)
 
 
 def _kth_distance(tree: cKDTree, points: np.ndarray, k: int, p: float) -> tuple:
     """Distances and indices of the k nearest other points; self is the 0-th hit."""
-    distances, indices = tree.query(points, k=k + 1, p=p, workers=_WORKERS)
+    distances, indices = tree.query(points, k=k + 1, p=p, workers=_workers())
     return distances[:, k], indices[:, 1:]
 
 
@@ -70,7 +96,7 @@ def _count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np
         positive = np.ones(radius.shape, bool)
         query_radius = radius
     counts = tree.query_ball_point(
-        points, query_radius, p=np.inf, return_length=True, workers=_WORKERS
+        points, query_radius, p=np.inf, return_length=True, workers=_workers()
     )
     return np.where(positive, np.asarray(counts) - 1, 0).astype(np.int32)
 
@@ -99,7 +125,7 @@ def _candidate_pairs(parts: list[np.ndarray], radius: np.ndarray):
     n = points.shape[0]
     # The margin covers rounding differences between the tree's distances and ours.
     widened = radius * math.sqrt(len(parts)) * (1 + 1e-9)
-    lists = _tree(points).query_ball_point(points, widened, p=2.0, workers=_WORKERS)
+    lists = _tree(points).query_ball_point(points, widened, p=2.0, workers=_workers())
     lengths = np.fromiter((len(hits) for hits in lists), dtype=np.int64, count=n)
     rows = np.repeat(np.arange(n), lengths)
     cols = np.fromiter((j for hits in lists for j in hits), dtype=np.int64, count=rows.size)
@@ -204,7 +230,10 @@ def _host_batch(host_fn, *arrays):
     same leading batch axes (none outside ``vmap``); the results are (..., n)."""
     batch_shape = arrays[0].shape[:-2]
     flat = [np.reshape(a, (-1, *a.shape[-2:])) for a in arrays]
-    results = [host_fn(*sample_sets) for sample_sets in zip(*flat, strict=True)]
+    if flat[0].shape[0] == 1:
+        results = [host_fn(*(a[0] for a in flat))]
+    else:
+        results = list(_BATCH_POOL.map(functools.partial(_single_threaded, host_fn), *flat))
     if not isinstance(results[0], tuple):
         return np.stack(results).reshape(*batch_shape, -1)
     return tuple(np.stack(parts).reshape(*batch_shape, -1) for parts in zip(*results, strict=True))
@@ -212,8 +241,9 @@ def _host_batch(host_fn, *arrays):
 
 def _callback(host_fn, result_shapes, *arrays):
     """``host_fn(*arrays)`` on the host thread. Under ``vmap`` one callback receives the
-    whole batch and loops over it on the host (``vmap_method="broadcast_all"``), which
-    costs one host round trip per batch instead of one per sample set. The inputs are
+    whole batch (``vmap_method="broadcast_all"``) and shares its sample sets out over the
+    batch threads, which costs one host round trip per batch instead of one per
+    sample set. The inputs are
     cut from autodiff: the results are integer counts or indices, whose derivative is
     zero, and a callback has no derivative rule."""
     arrays = [jax.lax.stop_gradient(a) for a in arrays]
