@@ -6,9 +6,10 @@ The host work runs on a worker thread started when this module is imported, not 
 XLA's callback thread: that thread flushes denormal floats to zero, and scipy's
 KD-tree build can crash (segmentation fault) on data with many duplicate values under
 that floating-point mode. On that thread trees are built with scipy's default median
-split (``balanced_tree=True``): 20-30 % slower to build than the sliding-midpoint
-rule, but its queries are up to twice as fast from 2 dimensions on (k-th neighbours
-at n = 1e5, d = 5: 0.56 s against 1.29 s), which is most of the time.
+split (``balanced_tree=True``): 25-50 % slower to build than the sliding-midpoint
+rule, but its queries are up to twice as fast from 2 dimensions on (3 nearest
+neighbours at n = 1e5, d = 5, on a loaded machine: 0.56 s against 1.29 s), and the
+queries are most of the time.
 
 Counts within one 1-D side (the common KSG case) need no tree: they come from a sort
 and ``searchsorted`` (:mod:`infojax.estimators._neighbours_sorted`), with the same
@@ -45,13 +46,15 @@ from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 _HOST_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infojax-kdtree")
 _HOST_THREAD.submit(lambda: None).result()
 
-# The sample sets of a vmapped batch are shared out over one thread per CPU, each
-# running its trees single-threaded: at n = 1000 a query's own thread pool
-# (``workers=-1``) costs more than it saves. scipy's queries and NumPy's sorts release
-# the GIL. All the pool's threads are started here, for the floating-point mode above
-# (a thread inherits its creator's, and the pool would otherwise start them lazily from
-# whichever thread submits).
-_BATCH_THREADS = max(1, os.cpu_count() or 1)
+# The sample sets of a vmapped batch are shared out over one thread per usable CPU
+# (at most 32), each query using its share of the CPUs: one each for a batch at least
+# as large as the pool (at n = 1000 a query's own thread pool costs more than it
+# saves). scipy's queries and NumPy's sorts release the GIL. All the pool's threads
+# are started here, for the floating-point mode above (a thread inherits its
+# creator's, and the pool would otherwise start them lazily from whichever thread
+# submits).
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+_BATCH_THREADS = max(1, min(32, _CPUS or 1))
 _BATCH_POOL = ThreadPoolExecutor(max_workers=_BATCH_THREADS, thread_name_prefix="infojax-batch")
 _started = threading.Barrier(_BATCH_THREADS)
 for _future in [_BATCH_POOL.submit(_started.wait) for _ in range(_BATCH_THREADS)]:
@@ -60,12 +63,12 @@ _local = threading.local()
 
 
 def _workers() -> int:
-    """scipy's ``workers`` for this thread's queries: 1 on the batch threads, else all."""
+    """scipy's ``workers`` for this thread's queries: all CPUs but on the batch threads."""
     return getattr(_local, "workers", -1)
 
 
-def _single_threaded(host_fn, *sample_sets):
-    _local.workers = 1
+def _with_workers(workers: int, host_fn, *sample_sets):
+    _local.workers = workers
     return host_fn(*sample_sets)
 
 
@@ -233,7 +236,8 @@ def _host_batch(host_fn, *arrays):
     if flat[0].shape[0] == 1:
         results = [host_fn(*(a[0] for a in flat))]
     else:
-        results = list(_BATCH_POOL.map(functools.partial(_single_threaded, host_fn), *flat))
+        workers = max(1, _BATCH_THREADS // flat[0].shape[0])
+        results = list(_BATCH_POOL.map(functools.partial(_with_workers, workers, host_fn), *flat))
     if not isinstance(results[0], tuple):
         return np.stack(results).reshape(*batch_shape, -1)
     return tuple(np.stack(parts).reshape(*batch_shape, -1) for parts in zip(*results, strict=True))
@@ -241,11 +245,10 @@ def _host_batch(host_fn, *arrays):
 
 def _callback(host_fn, result_shapes, *arrays):
     """``host_fn(*arrays)`` on the host thread. Under ``vmap`` one callback receives the
-    whole batch (``vmap_method="broadcast_all"``) and shares its sample sets out over the
-    batch threads, which costs one host round trip per batch instead of one per
-    sample set. The inputs are
-    cut from autodiff: the results are integer counts or indices, whose derivative is
-    zero, and a callback has no derivative rule."""
+    whole batch (``vmap_method="broadcast_all"``) and shares its sample sets out over
+    the batch threads: one host round trip per batch instead of one per sample set.
+    The inputs are cut from autodiff: the results are integer counts or indices, whose
+    derivative is zero, and a callback has no derivative rule."""
     arrays = [jax.lax.stop_gradient(a) for a in arrays]
     return jax.pure_callback(
         lambda *values: _on_host_thread(_host_batch, host_fn, *values),
