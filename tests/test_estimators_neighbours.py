@@ -904,9 +904,12 @@ def test_bench_script_checks_agreement_and_the_auto_choice(capsys):
     previous = jax.config.jax_enable_x64  # the script turns float64 on for itself
     try:
         bench_estimators.main(["--quick", "--repeats", "1", "--sizes", "200", "--dims", "1"])
+        bench_estimators.main(["--floor", "--repeats", "1"])
     finally:
         jax.config.update("jax_enable_x64", previous)
     out = capsys.readouterr().out
     assert "disagree" not in out
     assert "auto's backend / better backend: worst" in out
     assert "batch of 16 KSG" in out
+    assert "compare floor, n = 10000, d = 5 per side" in out
+    assert "KSG brute force k = 10" in out
