@@ -46,6 +46,7 @@ from sklearn.feature_selection import mutual_info_regression
 
 from infojax.estimators import kl_entropy
 from infojax.estimators import ksg_mutual_information
+from infojax.estimators._neighbours_kdtree import _CPUS as usable_cpus
 
 RHO = 0.5
 
@@ -271,8 +272,8 @@ def compare_floor(args, n: int = 10_000, d: int = 5) -> None:
         return jax.lax.fori_loop(0, steps, body, (u, v))
 
     seconds, _, _ = median_time(lambda: coordinates(u, u[::-1]), args.repeats, math.inf)
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    rate = 2 * size * steps * unroll / seconds * (cpus or 1)
+    cpus = usable_cpus or 1
+    rate = 2 * size * steps * unroll / seconds * cpus
     x, y = correlated_gaussians(0, n, d)
     joint = jax.numpy.asarray(np.hstack([x, y]))
     block = 250
