@@ -7,9 +7,10 @@ XLA's callback thread: that thread flushes denormal floats to zero, and scipy's
 KD-tree build can crash (segmentation fault) on data with many duplicate values under
 that floating-point mode. On that thread trees are built with scipy's default median
 split (``balanced_tree=True``): 25-50 % slower to build than the sliding-midpoint
-rule, but its queries are up to twice as fast from 2 dimensions on (3 nearest
-neighbours at n = 1e5, d = 5, on a loaded machine: 0.56 s against 1.29 s), and the
-queries are most of the time.
+rule, but its queries are faster from 2 dimensions on, and the queries are most of
+the time (KL entropy at n = 1e5, d = 5 in ``python -m experiments.bench_estimators``:
+1.51 s with sliding-midpoint trees on a loaded machine, 0.32 s with balanced ones on
+a quiet one).
 
 Counts within one 1-D side (the common KSG case) need no tree: they come from a sort
 and ``searchsorted`` (:mod:`infojax.estimators._neighbours_sorted`), with the same
