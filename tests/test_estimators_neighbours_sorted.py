@@ -1,5 +1,5 @@
-"""1-D neighbour counts by sorting: bit-for-bit equal to brute force and the KD-tree,
-on data with many ties and radii exactly at pairwise distances."""
+"""1-D and 2-D neighbour counts by sorting: bit-for-bit equal to brute force and the
+KD-tree, on data with many ties and radii exactly at pairwise distances."""
 
 import jax
 import numpy as np
@@ -12,7 +12,9 @@ from infojax.estimators import ksg_conditional_mutual_information
 from infojax.estimators import ksg_mutual_information
 from infojax.estimators import mixed_ksg_mutual_information
 from infojax.estimators._neighbours import _row_multiplicities
+from infojax.estimators._neighbours_sorted import _count_in_rectangles
 from infojax.estimators._neighbours_sorted import count_within_1d
+from infojax.estimators._neighbours_sorted import count_within_2d
 from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
 REFERENCE_RTOL = 1e-10
@@ -66,6 +68,61 @@ def test_counts_equal_the_kdtree(strict):
     np.testing.assert_array_equal(count_within_1d(x, radius, strict=strict), expected)
 
 
+def brute_counts_2d(points, radius, strict):
+    distances = np.abs(points[:, None, :] - points[None, :, :]).max(axis=-1)
+    np.fill_diagonal(distances, np.inf)
+    inside = distances < radius[:, None] if strict else distances <= radius[:, None]
+    return inside.sum(axis=1)
+
+
+@pytest.mark.parametrize("kind", ["grid", "offset_grid", "large", "normal"])
+@pytest.mark.parametrize("radii", ["at_distances", "just_above", "zero"])
+@pytest.mark.parametrize("strict", [True, False])
+def test_2d_counts_equal_brute_force_at_ties_and_boundaries(kind, radii, strict):
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        n = int(rng.integers(1, 80))
+        points = np.stack([tied_column(rng, kind, n), tied_column(rng, kind, n)], axis=1)
+        # Exactly a pairwise max-norm distance, so some points lie on the boundary.
+        radius = np.abs(points - points[rng.integers(0, n, n)]).max(axis=1)
+        if radii == "just_above":
+            radius = np.nextafter(radius, np.inf)
+        elif radii == "zero":
+            radius = np.zeros(n)
+        got = count_within_2d(points, radius, strict=strict)
+        assert got.dtype == np.int32
+        np.testing.assert_array_equal(got, brute_counts_2d(points, radius, strict))
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_2d_counts_equal_the_kdtree(strict):
+    rng = np.random.default_rng(6)
+    points = np.round(rng.normal(size=(5000, 2)), 2)
+    radius = np.abs(points - points[rng.permutation(5000)]).max(axis=1)
+    query = np.where(radius > 0, np.nextafter(radius, 0), 0.0) if strict else radius
+    tree = cKDTree(points).query_ball_point(points, query, p=np.inf, return_length=True)
+    expected = np.where(radius > 0, tree - 1, 0) if strict else tree - 1
+    np.testing.assert_array_equal(count_within_2d(points, radius, strict=strict), expected)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 64, 100])
+def test_rectangle_counts_equal_brute_force(n):
+    # Sizes at and next to powers of two (the number of bit levels changes there),
+    # empty and full ranges included.
+    rng = np.random.default_rng(n)
+    values = rng.permutation(n)
+    start, stop = np.sort(rng.integers(0, n + 1, (2, 200)), axis=0)
+    low, high = np.sort(rng.integers(0, n + 1, (2, 200)), axis=0)
+    start[:3], stop[:3], low[:3], high[:3] = 0, n, 0, n
+    expected = [
+        np.count_nonzero((values[a:b] >= lo) & (values[a:b] < hi))
+        for a, b, lo, hi in zip(start, stop, low, high, strict=True)
+    ]
+    got = _count_in_rectangles(values, start, stop, low, high)
+    np.testing.assert_array_equal(got, expected)
+    assert got[0] == n
+
+
 def tree_ksg2_reference(x, y, k):
     """KSG algorithm 2 with the k neighbours the KD-tree returns (its documented rule
     at ties) and brute-force marginal counts."""
@@ -97,6 +154,37 @@ def test_ksg_with_1d_sides_on_tied_grid_matches_reference_under_jit(backend, met
 
 
 @pytest.mark.float64
+@pytest.mark.parametrize("variant", [1, 2])
+def test_ksg_with_2d_sides_on_tied_grid_matches_reference_under_jit(variant):
+    # Variant 1 counts strictly inside the joint k-th distance, variant 2 within each
+    # side's own distance (<=); on a 0.5-grid many points sit exactly on both.
+    rng = np.random.default_rng(7)
+    x = np.round(2 * rng.normal(size=(300, 2))) / 2
+    y = np.round(2 * (x + rng.normal(size=(300, 2)))) / 2
+    ksg = jax.jit(
+        lambda a, b: ksg_mutual_information(a, b, k=4, variant=variant, backend="kdtree")
+    )
+    if variant == 1:
+        expected = reference.ksg_reference(x, y, 4)
+    else:  # the tie rule of the tree's k neighbours, as for 1-D sides
+        expected = tree_ksg2_reference_2d(x, y, 4)
+    np.testing.assert_allclose(ksg(x, y), expected, rtol=REFERENCE_RTOL)
+
+
+def tree_ksg2_reference_2d(x, y, k):
+    joint = np.hstack([x, y])
+    _, neighbours = cKDTree(joint, balanced_tree=True).query(joint, k=k + 1, p=np.inf)
+    neighbours = neighbours[:, 1:]
+    eps_x = np.abs(x[:, None, :] - x[neighbours]).max(axis=(1, 2))
+    eps_y = np.abs(y[:, None, :] - y[neighbours]).max(axis=(1, 2))
+    n_x = brute_counts_2d(x, eps_x, False)
+    n_y = brute_counts_2d(y, eps_y, False)
+    digamma = scipy.special.digamma
+    n = len(x)
+    return digamma(k) - 1 / k + digamma(n) - np.mean(digamma(n_x) + digamma(n_y))
+
+
+@pytest.mark.float64
 def test_ksg2_kdtree_with_1d_sides_on_tied_grid():
     rng = np.random.default_rng(4)
     x = np.round(rng.normal(size=(300, 1)), 1)
@@ -107,6 +195,7 @@ def test_ksg2_kdtree_with_1d_sides_on_tied_grid():
 
 @pytest.mark.float64
 def test_cmi_and_mixed_with_1d_sides_match_reference():
+    # Also the 2-D counts: (x, z) and (y, z) for CMI, the joint ties of the mixed KSG.
     rng = np.random.default_rng(5)
     labels = rng.integers(0, 3, 400)
     x = labels.astype(float)

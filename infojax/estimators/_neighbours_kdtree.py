@@ -12,9 +12,10 @@ the time (KL entropy at n = 1e5, d = 5 in ``python -m experiments.bench_estimato
 1.51 s with sliding-midpoint trees on a loaded machine, 0.32 s with balanced ones on
 a quiet one).
 
-Counts within one 1-D side (the common KSG case) need no tree: they come from a sort
-and ``searchsorted`` (:mod:`infojax.estimators._neighbours_sorted`), with the same
-exact predicates. Strict inequalities ``d < eps`` on the tree are counted as
+Max-norm counts within a side of one or two dimensions (the common KSG cases) need no
+tree: they come from sorts, ``searchsorted`` and, in two dimensions, an offline
+rectangle count over the two sorted orders (:mod:`infojax.estimators._neighbours_sorted`),
+with the same exact predicates. Strict inequalities ``d < eps`` on the tree are counted as
 ``d <= nextafter(eps, 0)``; a strict count at ``eps = 0`` is zero.
 
 With ``metric="euclidean"`` a joint distance is the largest of the Euclidean
@@ -40,6 +41,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from infojax.estimators._neighbours_sorted import count_within_1d
+from infojax.estimators._neighbours_sorted import count_within_2d
 from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
 # One host thread, created here (normally on the importing thread, with the default
@@ -92,6 +94,8 @@ def _count_within(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> np
     """#{j != i : |p_i - p_j|_max < radius_i} (strict) or ``<= radius_i``."""
     if points.shape[1] == 1:
         return count_within_1d(points[:, 0], radius, strict=strict)
+    if points.shape[1] == 2:
+        return count_within_2d(points, radius, strict=strict)
     tree = _tree(points)
     if strict:
         positive = radius > 0
