@@ -707,9 +707,25 @@ def test_jit_matches_eager():
     ]:
         jitted = jax.jit(lambda *a, fn=fn: fn(*a, backend="jax"))
         np.testing.assert_allclose(jitted(*args), fn(*args, backend="jax"), rtol=1e-12)
-    # The KD-tree runs under jit through jax.pure_callback.
+    # The KD-tree runs under jit through jax.pure_callback, eagerly by a direct call
+    # on the host thread: the same statistics, so the same value to the last bit.
     jitted = jax.jit(lambda x, y: ksg_mutual_information(x, y, backend="kdtree"))
     np.testing.assert_allclose(jitted(x, y), reference.ksg_reference(x, y, 3), rtol=1e-12)
+    x_1d, y_1d = x[:, :1], y[:, :1]
+    for fn, args in [
+        (ksg_mutual_information, (x, y)),
+        (ksg_mutual_information, (x_1d, y_1d)),
+        (kl_entropy, (x,)),
+        (kl_entropy, (x_1d,)),
+        (ksg_conditional_mutual_information, (x, y, z)),
+        (ksg_conditional_mutual_information, (x_1d, y_1d, z)),
+        (mixed_ksg_mutual_information, (x, y)),
+    ]:
+        jitted = jax.jit(lambda *a, fn=fn: fn(*a, backend="kdtree"))
+        eager = fn(*args, backend="kdtree")
+        assert eager.dtype == np.float64
+        np.testing.assert_array_equal(jitted(*args), eager)
+        np.testing.assert_allclose(eager, fn(*args, backend="jax"), rtol=1e-12)
 
 
 @pytest.mark.float64

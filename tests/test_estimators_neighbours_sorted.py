@@ -161,9 +161,7 @@ def test_ksg_with_2d_sides_on_tied_grid_matches_reference_under_jit(variant):
     rng = np.random.default_rng(7)
     x = np.round(2 * rng.normal(size=(300, 2))) / 2
     y = np.round(2 * (x + rng.normal(size=(300, 2)))) / 2
-    ksg = jax.jit(
-        lambda a, b: ksg_mutual_information(a, b, k=4, variant=variant, backend="kdtree")
-    )
+    ksg = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, variant=variant, backend="kdtree"))
     if variant == 1:
         expected = reference.ksg_reference(x, y, 4)
     else:  # the tie rule of the tree's k neighbours, as for 1-D sides
