@@ -125,12 +125,13 @@ METRICS = ("chebyshev", "euclidean")
 # 10}, k in {3, 10}, balanced trees; each entry is where the time ratio of the two
 # backends crosses 1, interpolated geometrically between the measured sizes, or
 # extrapolated along those slopes where the tree was slower at 3e4). k moves the
-# crossover by less than 2x, in no consistent direction (KSG at 2 + 2 dimensions:
-# 5,500 at k = 3, 3,200 at k = 10; KL at d = 10: 4,300 and 6,500), and near it the
-# two backends are within 20 % of each other, so the table does not depend on k.
+# crossover by less than 2x, in no consistent direction (KSG at 2 + 2 dimensions,
+# since its 2-D counts are rectangle counts: 2,200 at k = 3, 1,300 at k = 10; KL at
+# d = 10: 4,300 and 6,500), and near it the two backends are within 20 % of each
+# other, so the table does not depend on k.
 # KSG, Frenzel-Pompe CMI and mixed KSG (counts in the marginal spaces; 1-D marginal
 # counts come from a sort, which makes d = 1 per side cheap on the tree):
-KSG_KDTREE_FROM = ((2, 1_000), (4, 5_000), (10, 100_000))
+KSG_KDTREE_FROM = ((2, 1_000), (4, 2_000), (10, 100_000))
 # Kozachenko-Leonenko (one k-NN query, no counts: the tree wins early up to d = 10):
 KL_KDTREE_FROM = ((1, 500), (5, 1_500), (10, 6_000))
 
