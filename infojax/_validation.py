@@ -65,14 +65,17 @@ def check_min_ndim(x: jax.Array, name: str, ndim: int, what: str) -> None:
 
 @functools.partial(jax.jit, static_argnames="axes")
 def _probability_summary(p: jax.Array, axes: tuple[int, ...]) -> tuple[jax.Array, ...]:
-    """Whether ``p`` holds NaN or inf, its minimum and its largest ``|sum - 1|`` over
-    ``axes``: one fused pass on the device, four scalars to the host."""
+    """The largest ``|sum - 1|`` over ``axes``, the smallest entry and the sum of all
+    the sums: NaN and inf show in the total, which IEEE addition propagates (XLA's
+    min and max reductions on CPU drop a NaN), a negative entry in the minimum.
+    ``isnan(p).any()`` and ``isinf(p).any()`` would cost two more passes over ``p``,
+    each slower than the three reductions here (see ``python -m
+    experiments.bench_measures``)."""
     totals = jnp.sum(p, axis=axes)
     return (
-        jnp.isnan(p).any(),
-        jnp.isinf(p).any(),
-        jnp.min(p, initial=jnp.inf),
         jnp.max(jnp.abs(totals - 1), initial=0),
+        jnp.min(p, initial=jnp.inf),
+        jnp.sum(totals),
     )
 
 
@@ -82,29 +85,30 @@ def check_probabilities(p: jax.Array, name: str, *, axes: Sequence[int] = (-1,))
     Entries must be finite and non-negative, and each distribution (the sum over
     ``axes``) must be one within :func:`probability_tolerance` of its dtype.
 
-    One compiled pass over ``p`` finds NaN, inf, negative entries and the largest
-    deviation of a sum from one in ``p``'s dtype (copying ``p`` to NumPy and scanning
-    it cost 5-10 times an exact measure). Only when that deviation exceeds half the
-    tolerance are the sums redone in float64 on the host for the verdict, so float32
-    rounding of a large distribution's sum neither rejects a normalised table nor
-    hides an unnormalised one.
+    One compiled pass over ``p`` gives three scalars (copying ``p`` to NumPy and
+    scanning it cost 5-10 times an exact measure); a valid table is settled by them.
+    Otherwise the table is inspected on the host for the error message, and a largest
+    deviation of a sum from one above half the tolerance is redone in float64 for the
+    verdict, so float32 rounding of a large distribution's sum neither rejects a
+    normalised table nor hides an unnormalised one.
     """
     if p.ndim < len(axes) or any(p.shape[a] == 0 for a in axes):
         raise ValueError(f"`{name}` has no outcomes along its distribution axes {tuple(axes)}.")
     if not is_concrete(p):
         return
     axes = tuple(a % p.ndim for a in axes)
-    has_nan, has_inf, minimum, deviation = jax.device_get(_probability_summary(p, axes))
-    if has_nan:
+    deviation, minimum, total = jax.device_get(_probability_summary(p, axes))
+    tolerance = probability_tolerance(p.dtype)
+    if np.isfinite(total) and minimum >= 0 and deviation <= tolerance / 2:
+        return
+    values = np.asarray(p)
+    if np.isnan(values).any():
         raise ValueError(f"`{name}` contains NaN.")
-    if has_inf:
+    if np.isinf(values).any():
         raise ValueError(f"`{name}` contains inf.")
     if minimum < 0:
         raise ValueError(f"`{name}` has negative probabilities (min {minimum:.3g}).")
-    tolerance = probability_tolerance(p.dtype)
-    if deviation <= tolerance / 2:
-        return
-    totals = np.asarray(p).sum(axis=axes, dtype=np.float64)
+    totals = values.sum(axis=axes, dtype=np.float64)
     worst = np.abs(totals - 1.0).max() if totals.size else 0.0
     if worst > tolerance:
         raise ValueError(

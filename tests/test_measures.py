@@ -861,3 +861,29 @@ def test_normalisation_tolerance_at_its_edges():
         measures.entropy(np.array([np.inf, 0.5]))
     with pytest.raises(ValueError, match=r"`p` has negative probabilities \(min -0\.5\)"):
         measures.entropy(np.array([-0.5, 1.5]))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_non_finite_entries_of_a_large_table_are_found(dtype):
+    # The compiled check reads NaN and inf from the sum of all distributions' sums
+    # (XLA's vectorised min and max on CPU drop a NaN): one bad entry among 10^6,
+    # +inf and -inf in one row (their sum is NaN), and an inf next to a negative entry.
+    base = np.full((1000, 1000), 1e-3, dtype)
+    for value, message in [
+        (np.nan, "contains NaN"),
+        (np.inf, "contains inf"),
+        (-np.inf, "contains inf"),
+    ]:
+        p = base.copy()
+        p[617, 123] = value
+        with pytest.raises(ValueError, match=f"`p` {message}"):
+            measures.entropy(p)
+    p = base.copy()
+    p[5, :2] = np.inf, -np.inf
+    with pytest.raises(ValueError, match="`p` contains inf"):
+        measures.entropy(p)
+    p = base.copy()
+    p[5, :2] = -1e-3, 3e-3  # row sum stays one
+    with pytest.raises(ValueError, match="`p` has negative probabilities"):
+        measures.entropy(p)
+    measures.entropy(base)  # the valid table passes
