@@ -16,6 +16,7 @@ unnormalised entries, four scalars back to the host) and the compiled measure.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -137,9 +138,11 @@ def main() -> None:
     )
 
     numpy_time = {name: seconds for name, label, seconds in rows if label == "numpy"}
+    # The 1-minute load average after the timings: rerun when it is above 2.
     print(
         f"{args.dtype}, median of {args.repeats} runs after a warm-up, "
-        f"{jax.devices()[0].platform} ({jax.device_count()} device(s))"
+        f"{jax.devices()[0].platform} ({jax.device_count()} device(s)), "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     header = f"{'workload':<36} {'implementation':<40} {'median ms':>10} {'vs numpy':>9}"
     print(header)
