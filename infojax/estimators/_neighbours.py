@@ -210,7 +210,7 @@ def _prepare(
     if continuous:
         for array, (_, name) in zip(arrays, named, strict=True):
             check_not_constant(array, name)
-    arrays = [a.astype(dtype) for a in arrays]
+    arrays = [a if a.dtype == dtype else a.astype(dtype) for a in arrays]
     if jitter is None:
         if key is not None:
             raise ValueError("`key` is only used with `jitter`; pass `jitter` too, or drop `key`.")
