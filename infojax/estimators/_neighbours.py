@@ -23,10 +23,11 @@ Backends. Two exact implementations give the same per-point statistics:
   k-th neighbour comes from one pass of group minima over each row and a few
   candidates (``kth_smallest`` in ``_neighbours_blocks``), so the cost grows little
   with k; elsewhere from ``lax.top_k``.
-* ``"kdtree"``: scipy's ``cKDTree`` on the host through ``jax.pure_callback``, with
-  counts within a 1-D side by a sort and ``searchsorted`` instead of a tree. Works
-  under ``jit`` and ``vmap`` (one callback per batch, which loops over the sample sets
-  on the host); its counts and neighbour indices carry no gradient (KSG's counts have
+* ``"kdtree"``: scipy's ``cKDTree`` on the host, called directly on concrete input and
+  through ``jax.pure_callback`` under a trace, with max-norm counts within a side of
+  one or two dimensions by sorting instead of a tree. Works under ``jit`` and
+  ``vmap`` (one callback per batch, which shares the sample sets out over host
+  threads); its counts and neighbour indices carry no gradient (KSG's counts have
   a zero derivative anyway), and the Kozachenko-Leonenko distances are measured in JAX
   from the neighbours it finds, so gradients flow through them as on ``"jax"``.
 
@@ -293,9 +294,9 @@ def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
     if not is_concrete(x):
         return
     values = np.asarray(x)
-    # Tied rows share their first coordinate. A sort of that column (3-12x faster than
-    # the rows' lexicographic sort at n = 1e4-1e5) settles the common case, no two
-    # equal, before the full count of each row's copies (-0.0 == 0.0 here too).
+    # Tied rows share their first coordinate. A sort of that column (one key, where
+    # the rows' lexicographic sort has d) settles the common case, no two equal,
+    # before the full count of each row's copies (-0.0 == 0.0 here too).
     first = np.sort(values[:, 0])
     if not np.any(first[1:] == first[:-1]):
         return

@@ -1,4 +1,5 @@
-"""Host-side k-th neighbour statistics with scipy's KD-tree, through ``jax.pure_callback``.
+"""Host-side k-th neighbour statistics with scipy's KD-tree: called directly on concrete
+input, through ``jax.pure_callback`` under ``jit`` and ``vmap``.
 
 Each function returns the same per-row statistics as the pure-JAX blocked path in
 :mod:`infojax.estimators._neighbours`, so both backends share the final formulas.
@@ -90,8 +91,8 @@ def _kth_distance(points: np.ndarray, k: int, p: float) -> tuple:
     tree of ``points``; self is the 0-th hit of its own query.
 
     The queries go in the tree's own order (its leaves' points one after another), so
-    consecutive queries walk the same nodes: at n = 1e5 in 4-5 dimensions 1.1-1.6x
-    faster than the points' order, the same elsewhere (the results are per query)."""
+    consecutive queries walk the same nodes and find them in cache; each query's
+    result is its own, whatever the order."""
     tree = _tree(points)
     order = tree.indices
     distances, indices = tree.query(points[order], k=k + 1, p=p, workers=_workers())
@@ -260,16 +261,17 @@ def _host_batch(host_fn, *arrays):
     return tuple(np.stack(parts).reshape(*batch_shape, -1) for parts in zip(*results, strict=True))
 
 
-def _callback(host_fn, result_shapes, *arrays):
+def _host_statistics(host_fn, result_shapes, *arrays):
     """``host_fn(*arrays)`` on the host thread.
 
     Concrete arrays (an eager call) go straight there and the results come back as
     NumPy arrays, to be passed into the estimator's compiled read-out. Inside a jit or
-    ``vmap`` trace it is a ``jax.pure_callback``; that costs more than the round trip
-    (a KD-tree query run from inside a compiled call shares the CPUs with XLA's
-    threads: 0.8 ms more at n = 1000, d = 2). Under ``vmap`` one callback receives the
-    whole batch (``vmap_method="broadcast_all"``) and shares its sample sets out over
-    the batch threads: one host round trip per batch instead of one per sample set.
+    ``vmap`` trace it is a ``jax.pure_callback``, which costs more than that round
+    trip: a KD-tree query run from inside a compiled call shares the CPUs with XLA's
+    threads, which matters for the millisecond calls at n ~ 1000. Under ``vmap`` one
+    callback receives the whole batch (``vmap_method="broadcast_all"``) and shares its
+    sample sets out over the batch threads: one host round trip per batch instead of
+    one per sample set.
     The inputs are cut from autodiff: the results are integer counts or indices, whose
     derivative is zero, and a callback has no derivative rule."""
     if is_concrete(*arrays):
@@ -286,22 +288,22 @@ def _callback(host_fn, result_shapes, *arrays):
 def ksg_counts(x: jax.Array, y: jax.Array, k: int, variant: int, metric: str):
     """Marginal neighbour counts (n_x, n_y) of KSG algorithm ``variant``."""
     host = functools.partial(_host_ksg, k=k, variant=variant, metric=metric)
-    return _callback(host, _rows(x.shape[0], jnp.int32, 2), x, y)
+    return _host_statistics(host, _rows(x.shape[0], jnp.int32, 2), x, y)
 
 
 def kl_neighbours(x: jax.Array, k: int, p: float) -> jax.Array:
     """Index (int32) of each point's k-th nearest other point in the ``p``-norm."""
     host = functools.partial(_host_kl_neighbour, k=k, p=p)
-    return _callback(host, jax.ShapeDtypeStruct((x.shape[0],), jnp.int32), x)
+    return _host_statistics(host, jax.ShapeDtypeStruct((x.shape[0],), jnp.int32), x)
 
 
 def cmi_counts(x: jax.Array, y: jax.Array, z: jax.Array, k: int, metric: str):
     """Counts (n_xz, n_yz, n_z) of the Frenzel-Pompe estimator."""
     host = functools.partial(_host_cmi, k=k, metric=metric)
-    return _callback(host, _rows(x.shape[0], jnp.int32, 3), x, y, z)
+    return _host_statistics(host, _rows(x.shape[0], jnp.int32, 3), x, y, z)
 
 
 def mixed_counts(x: jax.Array, y: jax.Array, k: int):
     """Counts (ties at zero joint distance, n_x, n_y) of the mixed KSG estimator."""
     host = functools.partial(_host_mixed, k=k)
-    return _callback(host, _rows(x.shape[0], jnp.int32, 3), x, y)
+    return _host_statistics(host, _rows(x.shape[0], jnp.int32, 3), x, y)
