@@ -26,11 +26,19 @@ row, not across runs.
 
 The batch workload: 256 KSG estimates at n = 1000, d = 1 in one
 ``jax.jit(jax.vmap(...))`` call against Python loops over the peers.
+
+``--knn``: the exact max-norm k-nearest-neighbour searches at hand, alone (the whole
+of the scipy peer's Kozachenko-Leonenko work, and the core of infojax's KD-tree path):
+scipy's ``cKDTree`` as the peer calls it, as infojax calls it (queries in the tree's
+own order), with other build options, and scikit-learn's ``KDTree`` / ``BallTree``
+(single- and dual-tree). Each must return the same k-th distances as the peer's call
+before it is timed; the ratio is the peer's time over its time.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import math
 import os
@@ -47,6 +55,7 @@ from sklearn.feature_selection import mutual_info_regression
 from infojax.estimators import kl_entropy
 from infojax.estimators import ksg_mutual_information
 from infojax.estimators._neighbours_kdtree import _CPUS as usable_cpus
+from infojax.estimators._neighbours_kdtree import _kth_distance
 
 RHO = 0.5
 
@@ -308,6 +317,62 @@ def compare_floor(args, n: int = 10_000, d: int = 5) -> None:
         )
 
 
+def knn_searches(args, sizes, dims, ks) -> None:
+    """Each exact max-norm k-th neighbour search on the KL workload's points; see the
+    module docstring."""
+    from sklearn.neighbors import BallTree
+    from sklearn.neighbors import KDTree
+
+    def ckdtree(x, k, **options):
+        return cKDTree(x, **options).query(x, k=k + 1, p=np.inf, workers=-1)[0][:, k]
+
+    def sklearn(tree_class, x, k, dualtree=False):
+        tree = tree_class(x, metric="chebyshev")
+        return tree.query(x, k=k + 1, dualtree=dualtree)[0][:, k]
+
+    searches = {
+        "cKDTree (peer)": ckdtree,
+        "cKDTree, tree order (infojax)": lambda x, k: _kth_distance(x, k, np.inf)[0],
+        "cKDTree sliding midpoint": lambda x, k: ckdtree(x, k, balanced_tree=False),
+        "cKDTree leafsize 8": lambda x, k: ckdtree(x, k, leafsize=8),
+        "cKDTree leafsize 32": lambda x, k: ckdtree(x, k, leafsize=32),
+        "sklearn KDTree": lambda x, k: sklearn(KDTree, x, k),
+        "sklearn BallTree": lambda x, k: sklearn(BallTree, x, k),
+        "sklearn KDTree dual-tree": lambda x, k: sklearn(KDTree, x, k, dualtree=True),
+    }
+    print()
+    for d in dims:
+        for k in ks:
+            last: dict[str, tuple[float, int]] = {}  # each search's time at the last n
+            for n in sizes:
+                x, _ = correlated_gaussians(0, n, d)
+                expected = ckdtree(x, k)
+                timed = {}
+                for name, search in searches.items():
+                    seconds, at = last.get(name, (0.0, n))
+                    if seconds * (n / at) ** 1.5 > args.budget:
+                        timed[name] = "skip"
+                        continue
+                    seconds, got, _ = median_time(
+                        functools.partial(search, x, k), args.repeats, args.budget
+                    )
+                    last[name] = seconds, n
+                    timed[name] = seconds if np.array_equal(got, expected) else "disagree"
+                peer = timed["cKDTree (peer)"]
+                parts = [
+                    f"{name} {seconds:.4f} ({peer / seconds:.2f}x)"
+                    if isinstance(seconds, float)
+                    else f"{name} {seconds}"
+                    for name, seconds in timed.items()
+                ]
+                print(
+                    f"knn n={n:>6} d={d:>2} k={k:>2} | "
+                    + " | ".join(parts)
+                    + f" | load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+
+
 def batched(args, batch: int, n: int, k: int = 3) -> None:
     samples = [correlated_gaussians(seed, n, 1) for seed in range(batch)]
     xs = np.stack([s[0] for s in samples])
@@ -366,6 +431,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the brute force at n = 1e4, d = 5 against the compare-operation floor",
     )
+    parser.add_argument(
+        "--knn",
+        action="store_true",
+        help="only the exact max-norm k-NN searches (KL's core), d per side >= 2",
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1.")
@@ -386,6 +456,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     if args.floor:
         compare_floor(args)
+        return
+    if args.knn:
+        knn_searches(args, sizes, args.dims or (2, 5, 10), ks)
         return
     rows = grid(args, ("ksg", "kl"), sizes, dims, ks, forced=args.calibrate or args.quick)
     if args.calibrate or args.quick:

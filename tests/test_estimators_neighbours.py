@@ -921,6 +921,7 @@ def test_bench_script_checks_agreement_and_the_auto_choice(capsys):
     try:
         bench_estimators.main(["--quick", "--repeats", "1", "--sizes", "200", "--dims", "1"])
         bench_estimators.main(["--floor", "--repeats", "1"])
+        bench_estimators.main(["--knn", "--repeats", "1", "--sizes", "300", "--dims", "2", "3"])
     finally:
         jax.config.update("jax_enable_x64", previous)
     out = capsys.readouterr().out
@@ -929,3 +930,6 @@ def test_bench_script_checks_agreement_and_the_auto_choice(capsys):
     assert "batch of 16 KSG" in out
     assert "compare floor, n = 10000, d = 5 per side" in out
     assert "KSG brute force k = 10" in out
+    # Every k-NN search returned the peer's k-th distances (else "disagree" above).
+    assert out.count("knn n=   300") == 4  # d in {2, 3} x k in {3, 10}
+    assert out.count("sklearn KDTree dual-tree") == 4
