@@ -105,7 +105,8 @@ def _count_in_rectangles(values, start, stop, low, high):
     n = values.shape[0]
     count = start.shape[0]
     # Both ends of the value range walk at once: below high, then below low. int32
-    # throughout (n < 2^31): half the memory traffic of int64, 2.5x faster.
+    # throughout (no intermediate exceeds 2n, and n < 2^30 = 1e9 points): half the
+    # memory traffic of int64.
     begin = np.concatenate([start, start]).astype(np.int32)
     end = np.concatenate([stop, stop]).astype(np.int32)
     bound = np.concatenate([high, low]).astype(np.int32)
@@ -139,9 +140,9 @@ def count_within_2d(points: np.ndarray, radius: np.ndarray, *, strict: bool) -> 
     column's order is in one run and its position in the second column's order in the
     other: a rectangle of the permutation that maps one order to the other, counted
     for all points at once by :func:`_count_in_rectangles`. O(n log n), no tree,
-    where a KD-tree's ``query_ball_point`` searches once per point (KSG at two
-    dimensions per side in ``python -m experiments.bench_estimators``: 2.4-4.2x the
-    peers' tree counts from n = 1e4).
+    where a KD-tree's ``query_ball_point`` searches once per point (KSG with two
+    dimensions per side, whose peers count with such a tree, runs at 2.4-4.2x the
+    fastest of them from n = 1e4 in ``python -m experiments.bench_estimators``).
     """
     n = points.shape[0]
     first, first_lower, first_upper = _runs(points[:, 0], radius, strict=strict, metric="chebyshev")
