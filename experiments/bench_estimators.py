@@ -170,6 +170,15 @@ def candidates(quantity: str, x, y, k: int, forced: bool) -> dict[str, Callable[
     return found
 
 
+def over_budget(last: tuple[int, float] | None, n: int, budget: float) -> bool:
+    """Whether an implementation that took ``last = (n', seconds)`` at the previous
+    size is predicted to take longer than ``budget`` at n: seconds x (n / n')^1.5."""
+    if last is None:
+        return False
+    last_n, last_seconds = last
+    return last_seconds * (n / last_n) ** 1.5 > budget
+
+
 def grid(args, quantities, sizes, dims, ks, forced: bool) -> list[dict]:
     rows = []
     last_warm: dict[tuple, tuple[int, float]] = {}
@@ -182,11 +191,9 @@ def grid(args, quantities, sizes, dims, ks, forced: bool) -> list[dict]:
                     reference = None
                     for name, fn in candidates(quantity, x, y, k, forced).items():
                         key = (quantity, d, k, name)
-                        if key in last_warm:
-                            last_n, last_seconds = last_warm[key]
-                            if last_seconds * (n / last_n) ** 1.5 > args.budget:
-                                row["cells"][name] = "skip"
-                                continue
+                        if over_budget(last_warm.get(key), n, args.budget):
+                            row["cells"][name] = "skip"
+                            continue
                         seconds, value, _ = median_time(fn, args.repeats, args.budget)
                         value = float(value)
                         # The median, not the warm-up (which includes JAX's compilation).
@@ -343,20 +350,24 @@ def knn_searches(args, sizes, dims, ks) -> None:
     print()
     for d in dims:
         for k in ks:
-            last: dict[str, tuple[float, int]] = {}  # each search's time at the last n
+            last: dict[str, tuple[int, float]] = {}  # each search's (n, seconds) so far
             for n in sizes:
                 x, _ = correlated_gaussians(0, n, d)
-                expected = ckdtree(x, k)
-                timed = {}
+                timed: dict[str, float | str] = {}
+                expected = None  # the peer's k-th distances, which the others must equal
                 for name, search in searches.items():
-                    seconds, at = last.get(name, (0.0, n))
-                    if seconds * (n / at) ** 1.5 > args.budget:
+                    if expected is None and name != "cKDTree (peer)":
+                        timed[name] = "skip"  # nothing to check it against
+                        continue
+                    if over_budget(last.get(name), n, args.budget):
                         timed[name] = "skip"
                         continue
                     seconds, got, _ = median_time(
                         functools.partial(search, x, k), args.repeats, args.budget
                     )
-                    last[name] = seconds, n
+                    last[name] = n, seconds
+                    if expected is None:
+                        expected = got
                     timed[name] = seconds if np.array_equal(got, expected) else "disagree"
                 peer = timed["cKDTree (peer)"]
                 parts = [
