@@ -22,7 +22,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-import scipy.stats
 from flax import nnx
 from flax import struct
 from jax.typing import ArrayLike
@@ -246,6 +245,8 @@ class MutualInformationFit:
         """
         if not 0 < level < 1:
             raise ValueError(f"`level` must lie in (0, 1), got {level!r}.")
+        import scipy.stats  # loaded here: `import infojax` stays light
+
         estimates = np.asarray(self.estimate, np.float64)
         if estimates.ndim == 0:
             half = scipy.stats.norm.ppf(0.5 + level / 2) * float(self.standard_error)
