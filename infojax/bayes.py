@@ -1,7 +1,7 @@
-"""Bayes' theorem as pure updates over a finite set of hypotheses (the last axis).
+r"""Bayes' theorem as pure updates over a finite set of hypotheses (the last axis).
 
 .. math::
-    p(h \\mid d) = \frac{p(d \\mid h)\\, p(h)}{p(d)}, \\qquad p(d) = \\sum_h p(d \\mid h)\\, p(h)
+    p(h \mid d) = \frac{p(d \mid h)\, p(h)}{p(d)}, \qquad p(d) = \sum_h p(d \mid h)\, p(h)
 
 The evidence :math:`p(d)` weights each likelihood by its prior; it is not the sum of
 the likelihoods. The log-space functions use log-sum-exp with a stop-gradient shift

@@ -381,9 +381,8 @@ def histogram_mutual_information(
         :math:`(m_X - 1)(m_Y - 1) / (2n)` nats (:math:`m` the occupied cells), and it
         depends on the binning: finer bins resolve more dependence and add more bias.
         With ``n_bins=None`` each column gets
-        :math:`\max(2, \lfloor (n/5)^{1/(d_x + d_y)}
-    floor)` bins, about five samples
-        per joint cell on average (:math:`\sqrt{n/5}` for two scalars, Cellucci et al.
+        :math:`\max(2, \lfloor (n/5)^{1/(d_x + d_y)} \rfloor)` bins, about five
+        samples per joint cell on average (:math:`\sqrt{n/5}` for two scalars, Cellucci et al.
         2005). Constant columns fall into one bin. Works under ``jit`` and ``vmap``;
         value checks (NaN, inf) run on concrete inputs only; the gradient is zero.
 

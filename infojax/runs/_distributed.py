@@ -31,13 +31,14 @@ def distributed_config():
     """The default ``distributed`` group of an experiment's config.
 
     Fields:
-      enabled: join the processes of a multi-process run (``jax.distributed``).
-      coordinator_address: ``host:port`` of process 0's coordinator.
-      num_processes: how many processes the run has.
-      process_id: this process's index, ``0 .. num_processes - 1``.
-      initialization_timeout_seconds: how long to wait for every process to join.
-      heartbeat_timeout_seconds: how long a silent process may take before the others
-        stop (with JAX's message that a task died).
+
+    - ``enabled``: join the processes of a multi-process run (``jax.distributed``).
+    - ``coordinator_address``: ``host:port`` of process 0's coordinator.
+    - ``num_processes``: how many processes the run has.
+    - ``process_id``: this process's index, ``0 .. num_processes - 1``.
+    - ``initialization_timeout_seconds``: how long to wait for every process to join.
+    - ``heartbeat_timeout_seconds``: how long a silent process may take before the
+      others stop (with JAX's message that a task died).
 
     ``None`` for the address, count or id lets JAX detect them, as it does under SLURM,
     Open MPI and on Cloud TPU pods.
