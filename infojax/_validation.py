@@ -31,12 +31,46 @@ def probability_tolerance(dtype) -> float:
     return 1e-8 if jnp.dtype(dtype) == jnp.float64 else 1e-4
 
 
+def check_numeric(x: ArrayLike, name: str) -> np.dtype:
+    """The dtype ``x`` would have as an array, found without handing it to JAX.
+
+    JAX arrays and tracers carry theirs; anything else goes through ``np.asarray``, so
+    strings, ``None``, ragged lists and other objects are refused here with the
+    argument's name instead of deep inside JAX.
+    """
+    if isinstance(x, jax.Array):
+        return np.dtype(x.dtype)
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(x).dtype
+        except (ValueError, TypeError) as error:
+            raise TypeError(
+                f"`{name}` must be a real numeric array, got a {type(x).__name__} that "
+                f"is not one ({error})."
+            ) from None
+    dtype = np.dtype(dtype)
+    if dtype.kind in "biufc" or dtype.name == "bfloat16":
+        return dtype
+    what = {
+        "U": "strings",
+        "S": "byte strings",
+        "O": "Python objects (None, or values of mixed types)",
+        "M": "datetimes",
+        "m": "time deltas",
+    }.get(dtype.kind, f"dtype {dtype}")
+    raise TypeError(
+        f"`{name}` must be a real numeric array (floats, integers or booleans), got {what}."
+    )
+
+
 def as_float_array(x: ArrayLike, name: str) -> jax.Array:
     """``x`` as a floating JAX array: floats keep their dtype, ints and bools are promoted.
 
     Raises:
-        TypeError: if ``x`` is complex or not numeric.
+        TypeError: if ``x`` is complex or not numeric (strings, objects, None).
     """
+    check_numeric(x, name)
     x = jnp.asarray(x)
     if jnp.issubdtype(x.dtype, jnp.complexfloating):
         raise TypeError(f"`{name}` must be real, got dtype {x.dtype}.")
@@ -56,6 +90,20 @@ def check_finite(x: jax.Array, name: str) -> None:
         raise ValueError(f"`{name}` contains NaN.")
     if np.isinf(values).any():
         raise ValueError(f"`{name}` contains inf.")
+
+
+def check_in_dtype_range(value, name: str, dtype) -> None:
+    """Raises ValueError if a concrete positive scale ``value`` (a variance, a
+    bandwidth) overflows or flushes to zero in the floating ``dtype`` of the samples
+    it is used with."""
+    info = jnp.finfo(dtype)
+    magnitude = float(np.max(np.abs(np.asarray(value, np.float64))))
+    if magnitude > float(info.max) or 0 < magnitude < float(info.tiny):
+        raise ValueError(
+            f"`{name}`={magnitude:g} is outside the range of {jnp.dtype(dtype).name} "
+            f"samples ({float(info.tiny):.3g} to {float(info.max):.3g}): pass float64 "
+            "samples (with jax_enable_x64) or rescale the samples and the parameter."
+        )
 
 
 def check_min_ndim(x: jax.Array, name: str, ndim: int, what: str) -> None:
@@ -142,12 +190,37 @@ def check_base(base: float | None) -> None:
         raise ValueError(f"`base` must be positive, finite and not 1, got {base!r}.")
 
 
+def _dense_symbols(values: np.ndarray) -> np.ndarray:
+    """Integer symbols as int32 codes with the same equalities, row by row.
+
+    Each column is relabelled to the rank of its value among the column's distinct
+    values (``np.unique(..., return_inverse=True)``), so two rows are equal exactly
+    when they were: every discrete estimator depends on the symbols only through that.
+    """
+    codes = [np.unique(column, return_inverse=True)[1] for column in values.T]
+    return np.stack(codes, axis=1).astype(np.int32)
+
+
 def as_samples(x: ArrayLike, name: str, *, floating: bool = True) -> jax.Array:
     """Samples as a 2-D array of shape (n, d); a 1-D array is one column.
 
     With ``floating`` the array is converted as by :func:`as_float_array` and checked
-    for NaN and inf; otherwise it must hold integers (discrete symbols).
+    for NaN and inf; otherwise it must hold integers (discrete symbols). Integer
+    symbols that do not fit the integer dtype JAX would narrow them to (int64 values
+    beyond int32 with x64 off, e.g. hashed labels) are relabelled on the host to dense
+    codes with the same equalities before any narrowing, so no two symbols merge.
     """
+    dtype = check_numeric(x, name)
+    if dtype.kind == "c":
+        raise TypeError(f"`{name}` must be real, got dtype {dtype}.")
+    if not floating and dtype.kind in "iu" and not isinstance(x, jax.Array):
+        values = np.asarray(x)
+        narrow = jnp.dtype(jax.dtypes.canonicalize_dtype(dtype))
+        if values.ndim in (1, 2) and values.size and narrow != dtype:
+            info = np.iinfo(narrow)
+            if values.min() < info.min or values.max() > info.max:
+                columns = values.reshape(values.shape[0], -1)
+                x = _dense_symbols(columns).reshape(values.shape)
     x = jnp.asarray(x)
     if x.ndim == 1:
         x = x[:, None]

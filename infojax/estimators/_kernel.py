@@ -39,10 +39,13 @@ from infojax._numerics import xlogx
 from infojax._registry import register_estimator
 from infojax._validation import as_samples
 from infojax._validation import check_base
+from infojax._validation import check_in_dtype_range
+from infojax._validation import check_numeric
 from infojax._validation import check_same_length
 from infojax._validation import is_concrete
 from infojax.estimators._neighbours_blocks import check_block_size
 from infojax.estimators._neighbours_blocks import map_row_blocks
+from infojax.estimators._neighbours_blocks import power_of_two_exponent
 from infojax.estimators._neighbours_blocks import take_rows
 
 # The two sides of the Kolchinsky-Tracey pairwise-distance bounds on a mixture entropy.
@@ -210,6 +213,8 @@ def _noise_entropy(d: int, noise_variance, dtype) -> jax.Array:
 def _prepare_layer(t, noise_variance, bound, base):
     t = as_samples(t, "t")
     _check_noise_variance(noise_variance)
+    if not isinstance(noise_variance, jax.core.Tracer):
+        check_in_dtype_range(np.asarray(noise_variance), "noise_variance", t.dtype)
     _check_bound(bound)
     check_base(base)
     return t, jnp.asarray(noise_variance, t.dtype)
@@ -428,6 +433,7 @@ def kde_information_plane(
 
 
 def _prepare_labels(labels, t: jax.Array, n_classes: int | None) -> jax.Array:
+    check_numeric(labels, "labels")
     labels = jnp.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"`labels` must have shape (n,), got {labels.shape}.")
@@ -451,28 +457,33 @@ def _squared_gram_distances(x: jax.Array) -> jax.Array:
 @jax.jit
 def _scott_bandwidth(x: jax.Array) -> jax.Array:
     """sigma = 1.06 * sqrt(mean per-coordinate variance) * n^(-1/(4 + d)), held
-    constant under differentiation."""
+    constant under differentiation; the variance is taken of ``x`` at unit scale
+    (:func:`power_of_two_exponent`), so it neither overflows nor underflows."""
     n, d = x.shape
-    spread = jnp.sqrt(jnp.mean(jnp.var(lax.stop_gradient(x), axis=0)))
-    return 1.06 * spread * n ** (-1.0 / (4 + d))
+    exponent = power_of_two_exponent(x)
+    unit = jnp.ldexp(lax.stop_gradient(x), -exponent)
+    spread = jnp.sqrt(jnp.mean(jnp.var(unit, axis=0)))
+    return jnp.ldexp(1.06 * spread * n ** (-1.0 / (4 + d)), exponent)
 
 
 @jax.jit
 def _median_bandwidth(x: jax.Array) -> jax.Array:
     """Median of the pairwise Euclidean distances over pairs i < j, held constant
-    under differentiation."""
+    under differentiation; measured at unit scale, as :func:`_scott_bandwidth`."""
     n = x.shape[0]
     upper = jnp.triu_indices(n, 1)
-    squared = _squared_gram_distances(lax.stop_gradient(x))
-    return jnp.median(jnp.sqrt(squared[upper]))
+    exponent = power_of_two_exponent(x)
+    squared = _squared_gram_distances(jnp.ldexp(lax.stop_gradient(x), -exponent))
+    return jnp.ldexp(jnp.median(jnp.sqrt(squared[upper])), exponent)
 
 
-def _check_bandwidth(sigma, name: str) -> None:
+def _check_bandwidth(sigma, name: str, dtype) -> None:
     if sigma is None or isinstance(sigma, jax.core.Tracer):
         return
     value = np.asarray(sigma)
     if value.shape != () or not (np.isfinite(value) and value > 0):
         raise ValueError(f"`{name}` must be a positive finite scalar, got {sigma!r}.")
+    check_in_dtype_range(value, name, dtype)
 
 
 def _check_resolved_bandwidth(sigma: jax.Array, name: str, data_name: str) -> None:
@@ -483,10 +494,18 @@ def _check_resolved_bandwidth(sigma: jax.Array, name: str, data_name: str) -> No
         )
 
 
+def _gaussian_gram(x: jax.Array, sigma: jax.Array) -> jax.Array:
+    """exp(-|x_i - x_j|^2 / (2 sigma^2)), with x and sigma first brought to the unit
+    scale of x by one power of two (exact), so the kernel is the same at every scale."""
+    exponent = power_of_two_exponent(x)
+    unit = jnp.ldexp(x, -exponent)
+    unit_sigma = jnp.ldexp(sigma, -exponent)
+    return jnp.exp(-_squared_gram_distances(unit) / (2 * jnp.square(unit_sigma)))
+
+
 def _normalised_gram(x: jax.Array, sigma: jax.Array) -> jax.Array:
     """Gaussian Gram matrix divided by n, so that its trace is 1."""
-    kernel = jnp.exp(-_squared_gram_distances(x) / (2 * jnp.square(sigma)))
-    return kernel / x.shape[0]
+    return _gaussian_gram(x, sigma) / x.shape[0]
 
 
 def _renyi_of_gram(gram: jax.Array, alpha: float) -> jax.Array:
@@ -508,7 +527,7 @@ def _check_alpha(alpha) -> None:
 
 
 def _resolve_renyi_bandwidth(x, sigma, name, data_name):
-    _check_bandwidth(sigma, name)
+    _check_bandwidth(sigma, name, x.dtype)
     if sigma is None:
         sigma = _scott_bandwidth(x)
         _check_resolved_bandwidth(sigma, name, data_name)
@@ -667,9 +686,9 @@ def hsic(
     check_same_length((x, "x"), (y, "y"))
     if x.shape[0] < 2:
         raise ValueError(f"`x` and `y` need at least 2 samples, got {x.shape[0]}.")
-    _check_bandwidth(sigma_x, "sigma_x")
-    _check_bandwidth(sigma_y, "sigma_y")
     dtype = jnp.result_type(x, y)
+    _check_bandwidth(sigma_x, "sigma_x", dtype)
+    _check_bandwidth(sigma_y, "sigma_y", dtype)
     x, y = x.astype(dtype), y.astype(dtype)
     if sigma_x is None:
         sigma_x = _median_bandwidth(x)
@@ -683,8 +702,8 @@ def hsic(
 @jax.jit
 def _hsic(x, y, sigma_x, sigma_y):
     n = x.shape[0]
-    kernel_x = jnp.exp(-_squared_gram_distances(x) / (2 * jnp.square(sigma_x)))
-    kernel_y = jnp.exp(-_squared_gram_distances(y) / (2 * jnp.square(sigma_y)))
+    kernel_x = _gaussian_gram(x, sigma_x)
+    kernel_y = _gaussian_gram(y, sigma_y)
     centred_x = (
         kernel_x
         - jnp.mean(kernel_x, axis=0, keepdims=True)

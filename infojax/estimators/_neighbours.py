@@ -99,6 +99,7 @@ from infojax._validation import check_base
 from infojax._validation import check_key
 from infojax._validation import check_neighbours
 from infojax._validation import check_not_constant
+from infojax._validation import check_numeric
 from infojax._validation import check_same_length
 from infojax._validation import is_concrete
 from infojax.estimators import _neighbours_kdtree as kdtree
@@ -188,8 +189,7 @@ def _prepare(
     """
     raw = []
     for a, name in named:
-        if not isinstance(a, jax.Array) and np.asarray(a).dtype.kind not in "biufc":
-            raise TypeError(f"`{name}` must be a numeric array, got dtype {np.asarray(a).dtype}.")
+        check_numeric(a, name)
         raw.append(jnp.asarray(a))
     if continuous and jitter is None:
         for a, (_, name) in zip(raw, named, strict=True):

@@ -35,6 +35,18 @@ def check_block_size(block_size: int | None, n: int) -> int:
     return min(block_size, n)
 
 
+def power_of_two_exponent(x: jax.Array) -> jax.Array:
+    """The exponent e (int32 scalar) with max |x| in [2^(e-1), 2^e); 0 for all-zero x.
+
+    ``jnp.ldexp(x, -e)`` is then ``x`` brought to unit scale exactly (a power of two
+    changes only the exponent bits), so squares of it neither overflow nor underflow
+    at any scale the dtype holds, and ``jnp.ldexp(d, e)`` takes a distance of the unit
+    values back. Held constant under differentiation.
+    """
+    _, exponent = jnp.frexp(lax.stop_gradient(jnp.max(jnp.abs(x))))
+    return exponent
+
+
 def chebyshev_distances(rows: jax.Array, points: jax.Array) -> jax.Array:
     """Max-norm distances, shape (b, n), between ``rows`` (b, d) and ``points`` (n, d).
 

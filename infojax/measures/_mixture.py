@@ -34,11 +34,15 @@ broadcast operands, which equal standard deviations become under a caller's jit)
 Each divergence is clipped at 0 (it is non-negative, up to rounding) and each row's
 log-sum contains its own j = i term :math:`c_i e^0`, so the logarithms need no
 max-shift and :math:`e^{-D}` underflowing to 0 for distant pairs is harmless
-(a component of weight 0 contributes 0). Values are finite wherever the squared
-standard deviations and the squared standardised distances
-:math:`(\mu_{id} - \mu_{jd})^2 / s_{jd}^2` are finite normal numbers; gradients also
-need :math:`s^4` normal: standard deviations above about 1e-9 in float32 (1e-77 in
-float64) and :math:`|\mu_{id} - \mu_{jd}| / s_{jd}` below about 1e19 in float32.
+(a component of weight 0 contributes 0). The means and standard deviations are first
+divided by the power of two that brings the largest standard deviation to [1/2, 1)
+(exact, and every divergence is unchanged), so the bounds are the same at every
+scale the dtype holds (``means * 1e30, stds * 1e30`` give the values of scale 1).
+Values are finite wherever, at that scale, the squared standard deviations and the
+squared standardised distances :math:`(\mu_{id} - \mu_{jd})^2 / s_{jd}^2` are finite
+normal numbers: standard deviations within a factor of about 1e19 (float32) of the
+largest, and :math:`|\mu_{id} - \mu_{jd}| / s_{jd}` below about 1e19 in float32;
+gradients also need :math:`s^4` normal, within about 1e9 of the largest.
 A regulariser on learnt standard deviations should floor them (e.g. softplus + 1e-6).
 """
 
@@ -59,6 +63,7 @@ from infojax._numerics import xlogx
 from infojax._validation import as_float_array
 from infojax._validation import check_base
 from infojax._validation import check_finite
+from infojax._validation import check_numeric
 from infojax._validation import check_positive_int
 from infojax._validation import check_probabilities
 from infojax._validation import is_concrete
@@ -121,6 +126,7 @@ def _stds(stds: ArrayLike, means: jax.Array) -> jax.Array:
 
 
 def _labels(labels: ArrayLike, n: int, n_classes: int | None) -> tuple[jax.Array, int]:
+    check_numeric(labels, "labels")
     labels = jnp.asarray(labels)
     if not jnp.issubdtype(labels.dtype, jnp.integer):
         raise TypeError(f"`labels` must be integers, got dtype {labels.dtype}.")
@@ -219,6 +225,11 @@ def _log_weighted_sums(means, stds, weights, class_weights, labels, block_size):
     result is then 0 rather than -inf (it is multiplied by its weight 0 later).
     """
     n, d = means.shape
+    # Every divergence is unchanged when the means and standard deviations are divided
+    # by one power of two (exact), chosen so that the largest standard deviation is in
+    # [1/2, 1): then no square overflows or underflows at any scale of the mixture.
+    _, exponent = jnp.frexp(lax.stop_gradient(jnp.max(stds)))
+    means, stds = jnp.ldexp(means, -exponent), jnp.ldexp(stds, -exponent)
     variances = jnp.square(stds)
     log_stds = jnp.log(stds)
     # KL_ij = 1/2 [sum_d s_id^2 / s_jd^2 + sum_d (mu_id - mu_jd)^2 / s_jd^2
