@@ -24,6 +24,7 @@ from infojax.measures import conditional_entropy
 from infojax.measures import conditional_mutual_information
 from infojax.measures import cross_entropy
 from infojax.measures import cross_entropy_from_logits
+from infojax.measures import dual_total_correlation
 from infojax.measures import entropy
 from infojax.measures import entropy_from_logits
 from infojax.measures import gaussian_entropy
@@ -40,7 +41,10 @@ from infojax.measures import kl_divergence_from_logits
 from infojax.measures import mutual_information
 from infojax.measures import mutual_information_from_logits
 from infojax.measures import normalized_mutual_information
+from infojax.measures import o_information
+from infojax.measures import o_information_gradients
 from infojax.measures import renyi_entropy
+from infojax.measures import s_information
 from infojax.measures import total_correlation
 from infojax.measures import variation_of_information
 
@@ -54,6 +58,7 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_from_logits",
     "data",
+    "dual_total_correlation",
     "entropy",
     "entropy_from_logits",
     "estimators",
@@ -74,8 +79,11 @@ __all__ = [
     "mutual_information",
     "mutual_information_from_logits",
     "normalized_mutual_information",
+    "o_information",
+    "o_information_gradients",
     "objectives",
     "renyi_entropy",
+    "s_information",
     "stats",
     "tasks",
     "total_correlation",

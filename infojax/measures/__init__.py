@@ -1,12 +1,17 @@
 """Exact information measures of known distributions.
 
 Probability tables (distribution over the last axis), logits, and closed forms for
-Gaussians and bounds for Gaussian mixtures. Nats unless ``base`` is given.
+Gaussians and bounds for Gaussian mixtures; higher-order information of n variables
+(dual total correlation, O- and S-information). Nats unless ``base`` is given.
 """
 
 from infojax.measures._gaussian import gaussian_entropy
 from infojax.measures._gaussian import gaussian_kl_divergence
 from infojax.measures._gaussian import gaussian_mutual_information_from_covariance
+from infojax.measures._higher_order import dual_total_correlation
+from infojax.measures._higher_order import o_information
+from infojax.measures._higher_order import o_information_gradients
+from infojax.measures._higher_order import s_information
 from infojax.measures._logits import cross_entropy_from_logits
 from infojax.measures._logits import entropy_from_logits
 from infojax.measures._logits import kl_divergence_from_logits
@@ -37,6 +42,7 @@ __all__ = [
     "conditional_mutual_information",
     "cross_entropy",
     "cross_entropy_from_logits",
+    "dual_total_correlation",
     "entropy",
     "entropy_from_logits",
     "gaussian_entropy",
@@ -53,7 +59,10 @@ __all__ = [
     "mutual_information",
     "mutual_information_from_logits",
     "normalized_mutual_information",
+    "o_information",
+    "o_information_gradients",
     "renyi_entropy",
+    "s_information",
     "total_correlation",
     "variation_of_information",
 ]
