@@ -35,7 +35,8 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_ivar = True
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+# Shapes, dtypes and units are in the docstrings' Args; annotations would repeat them.
+autodoc_typehints = "none"
 autodoc_default_options = {"members": True, "show-inheritance": False}
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
@@ -52,7 +53,8 @@ extlinks = {
 
 html_theme = "furo"
 html_title = "infojax"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["infojax.css"]
 
 # Links to other sites cannot be reached from the build machines: linkcheck checks
 # the links inside the site only.

@@ -89,14 +89,21 @@ def _reference(fn) -> str:
     return authors.rstrip(",. ")
 
 
-def _function_role(fn) -> str:
-    """A cross-reference to ``fn`` where it is public, else its name in code."""
-    name = getattr(fn, "__name__", type(fn).__name__)
+def _linked_name(spec) -> str:
+    """The entry's name, linked to its function's API entry where that is public."""
+    fn_name = getattr(spec.fn, "__name__", "")
     for package in API_PACKAGES[1:]:
         module = importlib.import_module(package)
-        if name in module.__all__ and getattr(module, name) is fn:
-            return f"{{func}}`~{package}.{name}`"
-    return f"`{name}`"
+        if fn_name in module.__all__ and getattr(module, fn_name) is spec.fn:
+            return f"{{func}}`{spec.name} <{package}.{fn_name}>`"
+    return f"`{spec.name}`"
+
+
+_QUANTITY_ABBREVIATIONS = {
+    "entropy": "H",
+    "mutual_information": "MI",
+    "conditional_mutual_information": "CMI",
+}
 
 
 def _parse_markdown(directive: SphinxDirective, lines: list[str]) -> list[nodes.Node]:
@@ -117,17 +124,15 @@ class RegistryTable(SphinxDirective):
             "* - name",
             "  - quantity",
             "  - inputs",
-            "  - function",
-            "  - jittable",
+            "  - jit",
             "  - gradient",
             "  - reference",
         ]
         for spec in sorted(list_estimators(), key=lambda s: (s.quantity, s.name)):
             cells = (
-                f"`{spec.name}`",
-                spec.quantity.replace("_", " "),
+                _linked_name(spec),
+                _QUANTITY_ABBREVIATIONS.get(spec.quantity, spec.quantity.replace("_", " ")),
                 spec.inputs,
-                _function_role(spec.fn),
                 "yes" if spec.jittable else "no",
                 spec.gradient or "-",
                 _reference(spec.fn) or "-",
@@ -194,9 +199,18 @@ def _check_public_names(app, env):
         )
 
 
+def _skip_namedtuple_aliases(app, what, name, obj, skip, options):
+    """NamedTuple fields are described in their class's Attributes; skip the
+    generated "Alias for field number k" entries."""
+    if (getattr(obj, "__doc__", None) or "").startswith("Alias for field number"):
+        return True
+    return None
+
+
 def setup(app):
     app.add_directive("registry-table", RegistryTable)
     app.add_directive("reexports", Reexports)
     app.add_directive("public-data", PublicData)
     app.connect("env-check-consistency", _check_public_names)
+    app.connect("autodoc-skip-member", _skip_namedtuple_aliases)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
