@@ -43,6 +43,7 @@ from infojax.measures import mutual_information_from_logits
 from infojax.measures import normalized_mutual_information
 from infojax.measures import o_information
 from infojax.measures import o_information_gradients
+from infojax.measures import pid
 from infojax.measures import renyi_entropy
 from infojax.measures import s_information
 from infojax.measures import total_correlation
@@ -82,6 +83,7 @@ __all__ = [
     "o_information",
     "o_information_gradients",
     "objectives",
+    "pid",
     "renyi_entropy",
     "s_information",
     "stats",

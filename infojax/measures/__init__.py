@@ -21,6 +21,8 @@ from infojax.measures._mixture import gaussian_mixture_entropy_bounds
 from infojax.measures._mixture import gaussian_mixture_information_bounds
 from infojax.measures._mixture_sampled import MixtureInformationEstimate
 from infojax.measures._mixture_sampled import gaussian_mixture_information_estimate
+from infojax.measures._pid import PartialInformation
+from infojax.measures._pid import pid
 from infojax.measures._tables import conditional_entropy
 from infojax.measures._tables import conditional_mutual_information
 from infojax.measures._tables import cross_entropy
@@ -38,6 +40,7 @@ from infojax.measures._tables import variation_of_information
 __all__ = [
     "MixtureInformationBounds",
     "MixtureInformationEstimate",
+    "PartialInformation",
     "conditional_entropy",
     "conditional_mutual_information",
     "cross_entropy",
@@ -61,6 +64,7 @@ __all__ = [
     "normalized_mutual_information",
     "o_information",
     "o_information_gradients",
+    "pid",
     "renyi_entropy",
     "s_information",
     "total_correlation",
