@@ -258,8 +258,52 @@ def test_more_symbols_than_n_symbols_raise_for_every_method(method):
 
 
 @pytest.mark.float64  # exact values compared at 1e-12
-def test_n_symbols_is_unchecked_under_jit():
-    # Documented: the check needs concrete values.
+def test_n_symbols_under_jit_and_vmap_gives_nan_where_eager_raises():
+    # Documented: the alphabet check runs in the graph; too small an alphabet gives NaN.
     s = np.arange(48) % 4
     jitted = jax.jit(functools.partial(discrete_mutual_information, n_symbols=2))
-    np.testing.assert_allclose(jitted(s, s), np.log(4), rtol=1e-12)
+    assert np.isnan(float(jitted(s, s)))
+    fits = jax.jit(functools.partial(discrete_mutual_information, n_symbols=4))
+    np.testing.assert_allclose(fits(s, s), np.log(4), rtol=1e-12)
+    batched = jax.vmap(functools.partial(discrete_entropy, n_symbols=3))(np.stack([s % 3, s]))
+    p = np.bincount(s % 3) / 48
+    np.testing.assert_allclose(batched[0], -(p * np.log(p)).sum(), rtol=1e-12)
+    assert np.isnan(float(batched[1]))
+    cmi = jax.jit(functools.partial(discrete_conditional_mutual_information, n_symbols=(4, 4, 1)))
+    assert np.isnan(float(cmi(s, s, s % 2)))
+
+
+def test_wide_int64_symbols_are_not_truncated():
+    # Symbols that differ only above bit 31 (hashed labels, packed codes) stay distinct:
+    # the values equal those of the small symbols they encode, whatever x64 says.
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 4, 500).astype(np.int64)
+    y = (x + rng.integers(0, 2, 500)) % 4
+    wide_x, wide_y = x * 2**32, y * 2**32 + 7
+    for method in ("plugin", "miller_madow", "grassberger", "chao_shen", "james_stein"):
+        np.testing.assert_allclose(
+            discrete_mutual_information(wide_x, wide_y, method=method),
+            discrete_mutual_information(x, y, method=method),
+            rtol=1e-6,
+        )
+        np.testing.assert_allclose(
+            discrete_entropy(np.stack([wide_x, y], 1), method=method),
+            discrete_entropy(np.stack([x, y], 1), method=method),
+            rtol=1e-6,
+        )
+    counts = np.bincount(x)
+    p = counts / counts.sum()
+    np.testing.assert_allclose(discrete_entropy(wide_x), -(p * np.log(p)).sum(), rtol=1e-6)
+    np.testing.assert_allclose(
+        discrete_conditional_mutual_information(wide_x, wide_y, x % 2, n_symbols=4, method="nsb"),
+        discrete_conditional_mutual_information(x, y, x % 2, n_symbols=4, method="nsb"),
+        rtol=1e-6,
+    )
+
+
+@pytest.mark.parametrize("bad", [["a", "b", "c"], None, np.array([1, None, 2]), [[1, 2], [3]]])
+def test_non_numeric_samples_name_the_argument(bad):
+    with pytest.raises(TypeError, match="`samples` must be a real numeric array"):
+        discrete_entropy(bad)
+    with pytest.raises(TypeError, match="`y` must be a real numeric array"):
+        discrete_mutual_information(np.arange(3), bad)

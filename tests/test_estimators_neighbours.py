@@ -12,6 +12,7 @@ import scipy.stats
 from sklearn.feature_selection import mutual_info_regression
 from sklearn.preprocessing import scale
 
+from infojax.estimators import _neighbours_kdtree as kdtree
 from infojax.estimators import get_estimator
 from infojax.estimators import kl_entropy
 from infojax.estimators import ksg_conditional_mutual_information
@@ -19,6 +20,8 @@ from infojax.estimators import ksg_mutual_information
 from infojax.estimators import mixed_ksg_mutual_information
 from infojax.estimators._neighbours import KL_KDTREE_FROM
 from infojax.estimators._neighbours import KSG_KDTREE_FROM
+from infojax.estimators._neighbours import _kl_entropy
+from infojax.estimators._neighbours import _ksg
 from infojax.estimators._neighbours import _resolve_backend
 from infojax.estimators._neighbours import kdtree_threshold
 
@@ -115,8 +118,9 @@ def test_mixed_ksg_matches_reference(backend, kind):
 def test_ties_handled_exactly_under_jit(backend):
     # Values on a coarse grid: many equal marginal distances, and duplicate points
     # (fewer than k copies, so every k-th neighbour distance stays positive). Eagerly
-    # the tie check rejects such data; under jit it cannot run (documented), and the
-    # ties are then counted exactly.
+    # the tie check rejects such data; under jit the same check runs in the graph and
+    # gives NaN (documented). The compiled core below the check counts the ties
+    # exactly.
     rng = np.random.default_rng(3)
     x = np.round(rng.normal(size=(200, 1)), 1)
     y = np.round(x + rng.normal(size=(200, 1)), 1)
@@ -124,7 +128,11 @@ def test_ties_handled_exactly_under_jit(backend):
     with pytest.raises(ValueError, match="`x` has tied samples"):
         ksg_mutual_information(x, y, k=4, backend=backend)
     jitted = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, backend=backend))
-    np.testing.assert_allclose(jitted(x, y), reference.ksg_reference(x, y, 4), rtol=REFERENCE_RTOL)
+    assert np.isnan(float(jitted(x, y)))
+    x, y = jnp.asarray(x), jnp.asarray(y)
+    counts = kdtree.ksg_counts(x, y, 4, 1, "chebyshev") if backend == "kdtree" else None
+    core = _ksg(x, y, counts, k=4, variant=1, metric="chebyshev", block_size=64)
+    np.testing.assert_allclose(core, reference.ksg_reference(x, y, 4), rtol=REFERENCE_RTOL)
 
 
 @pytest.mark.float64  # float64 samples: jitter 1e-10, references at 1e-9
@@ -168,19 +176,27 @@ def test_ksg2_ties_count_all_tied_neighbours():
         + scipy.special.digamma(120)
         - np.mean(scipy.special.digamma(n_x) + scipy.special.digamma(n_y))
     )
-    # Integer-valued data: rejected eagerly, counted exactly under jit (unchecked).
+    # Integer-valued data: rejected eagerly, NaN under jit; the compiled core below
+    # the check counts the ties exactly.
     jitted = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=3, variant=2, backend="jax"))
-    np.testing.assert_allclose(jitted(x, y), expected, rtol=REFERENCE_RTOL)
+    assert np.isnan(float(jitted(x, y)))
+    core = _ksg(jnp.asarray(x), jnp.asarray(y), None, k=3, variant=2, metric="chebyshev",
+                block_size=32)
+    np.testing.assert_allclose(core, expected, rtol=REFERENCE_RTOL)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_duplicates_raise_eagerly_and_give_minus_infinite_entropy_under_jit(backend):
-    # Documented: k or more copies of a point make its k-th neighbour distance zero,
-    # which the eager tie check reports; under jit the check cannot run.
+def test_duplicates_raise_eagerly_and_give_nan_under_jit(backend):
+    # Documented: k or more copies of a point make its k-th neighbour distance zero
+    # (the unchecked core gives -inf), which the eager tie check reports; under jit and
+    # vmap the check runs in the graph and gives NaN.
     x = np.concatenate([np.zeros((4, 1)), np.random.default_rng(0).normal(size=(50, 1))])
     with pytest.raises(ValueError, match=r"`x` has tied samples: 4 of its 54 rows.*occurs 4"):
         kl_entropy(x, k=3, backend=backend)
-    assert jax.jit(lambda a: kl_entropy(a, k=3, backend=backend))(x) == -np.inf
+    assert np.isnan(float(jax.jit(lambda a: kl_entropy(a, k=3, backend=backend))(x)))
+    batched = jax.vmap(lambda a: kl_entropy(a, k=3, backend=backend))(np.stack([x, x[::-1]]))
+    assert np.isnan(batched).all()
+    assert _kl_entropy(jnp.asarray(x), None, k=3, metric="chebyshev", block_size=8) == -np.inf
     # With 4 copies, k = 4 still finds a positive distance: below both limits at n = 450.
     wide = np.concatenate([x, np.random.default_rng(1).normal(size=(396, 1))])
     assert np.isfinite(kl_entropy(wide, k=4, backend=backend))
@@ -842,8 +858,6 @@ def test_kdtree_batch_threads_handle_duplicates_and_keep_denormals():
     # their results equal one call at a time on the module's host thread, on data with
     # many duplicate values (grid of 0.1, under jit: no eager tie check), where tree
     # builds once crashed under XLA's flush-to-zero mode. The threads keep denormals.
-    from infojax.estimators import _neighbours_kdtree as kdtree
-
     rng = np.random.default_rng(25)
     xs = np.round(rng.normal(size=(6, 300, 2)), 1)
     ys = np.round(xs + rng.normal(size=(6, 300, 2)), 1)
@@ -851,9 +865,10 @@ def test_kdtree_batch_threads_handle_duplicates_and_keep_denormals():
     batched = jax.jit(jax.vmap(fn))(xs, ys)
     np.testing.assert_array_equal(batched, [fn(x, y) for x, y in zip(xs, ys, strict=True)])
     smallest = np.finfo(np.float64).smallest_subnormal
-    halves = [kdtree._BATCH_POOL.submit(lambda: smallest * 2.0 / 2.0) for _ in range(8)]
+    _, batch_pool = kdtree._thread_pools()
+    halves = [batch_pool.submit(lambda: smallest * 2.0 / 2.0) for _ in range(8)]
     assert all(future.result() == smallest for future in halves)
-    assert len(kdtree._BATCH_POOL._threads) == kdtree._BATCH_THREADS
+    assert len(batch_pool._threads) == kdtree._BATCH_THREADS
 
 
 @pytest.mark.float64
@@ -933,3 +948,66 @@ def test_bench_script_checks_agreement_and_the_auto_choice(capsys):
     # Every k-NN search returned the peer's k-th distances (else "disagree" above).
     assert out.count("knn n=   300") == 4  # d in {2, 3} x k in {3, 10}
     assert out.count("sklearn KDTree dual-tree") == 4
+
+
+# --- scale safety of the Euclidean distances -------------------------------------
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("scale", [1e20, 1e30, 1e-30])
+def test_euclidean_estimates_are_scale_free_in_float32(backend, scale):
+    # KSG, KSG-2 and Frenzel-Pompe are scale-invariant, Kozachenko-Leonenko shifts by
+    # exactly d log(scale): squared float32 distances at these scales would overflow or
+    # underflow (the estimates were 7.4 and -4.7 nats, and +-inf).
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(300, 2)).astype(np.float32)
+    y = (x + rng.normal(size=(300, 2))).astype(np.float32)
+    z = rng.normal(size=(300, 2)).astype(np.float32)
+    sx, sy, sz = (np.float32(scale) * a for a in (x, y, z))
+    options = {"metric": "euclidean", "backend": backend}
+    for variant in (1, 2):
+        np.testing.assert_allclose(
+            ksg_mutual_information(sx, sy, variant=variant, **options),
+            ksg_mutual_information(x, y, variant=variant, **options),
+            atol=1e-6,
+        )
+    np.testing.assert_allclose(
+        ksg_conditional_mutual_information(sx, sy, sz, **options),
+        ksg_conditional_mutual_information(x, y, z, **options),
+        atol=1e-6,
+    )
+    # The shift is exact; float32 rounding of x * scale moves the distances by ~1e-7.
+    np.testing.assert_allclose(
+        kl_entropy(sx, **options), kl_entropy(x, **options) + 2 * np.log(scale), atol=1e-4
+    )
+
+
+def test_ties_nan_under_jit_only_where_eager_raises():
+    # A few isolated ties (below the 1% rule) pass eagerly and under jit with the same
+    # value; a constant column and a NaN give NaN under jit, as eager calls raise.
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(400, 1)).astype(np.float32)
+    y = (x + rng.normal(size=(400, 1))).astype(np.float32)
+    x[1] = x[0]
+    eager = ksg_mutual_information(x, y, backend="jax")
+    jitted = jax.jit(lambda a, b: ksg_mutual_information(a, b, backend="jax"))
+    np.testing.assert_allclose(jitted(x, y), eager, rtol=1e-6)
+    constant = np.hstack([x, np.ones_like(x)])
+    with pytest.raises(ValueError, match="constant column"):
+        kl_entropy(constant)
+    assert np.isnan(float(jax.jit(kl_entropy)(constant)))
+    assert np.isnan(float(jax.jit(kl_entropy)(np.where(np.arange(400)[:, None] == 3, np.nan, x))))
+
+
+def test_import_starts_no_thread():
+    # The KD-tree's host threads start on first use, not at import.
+    import subprocess
+    import sys
+
+    code = (
+        "import threading; before = threading.active_count(); import infojax; "
+        "import infojax.estimators; print(before, threading.active_count())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = out.stdout.split()
+    assert before == after

@@ -17,6 +17,7 @@ import functools
 import itertools
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -262,6 +263,33 @@ def _alphabet_sizes(n_symbols, n_variables: int, method: str) -> tuple[int | Non
     return tuple(int(s) for s in sizes)
 
 
+class LexSort(NamedTuple):
+    """One lexicographic sort of the rows of joint symbols.
+
+    Attributes:
+      variables: the sample arguments (indices) whose columns are sorted, in order.
+      prefixes: the numbers of leading variables whose joint entropies are read off
+        this one sort (a lexicographic sort groups every prefix of its keys).
+    """
+
+    variables: tuple[int, ...]
+    prefixes: tuple[int, ...]
+
+
+# H(X) alone.
+ENTROPY_SORTS = (LexSort(variables=(0,), prefixes=(1,)),)
+# H(X) and H(X, Y) from one sort of (x, y), H(Y) from a sort of y.
+MUTUAL_INFORMATION_SORTS = (
+    LexSort(variables=(0, 1), prefixes=(1, 2)),
+    LexSort(variables=(1,), prefixes=(1,)),
+)
+# H(Z), H(Z, X), H(Z, X, Y) from one sort of (z, x, y), H(Z, Y) from a sort of (z, y).
+CONDITIONAL_MUTUAL_INFORMATION_SORTS = (
+    LexSort(variables=(2, 0, 1), prefixes=(1, 2, 3)),
+    LexSort(variables=(2, 1), prefixes=(2,)),
+)
+
+
 def _product(sizes: Sequence[int | None]) -> int | None:
     return None if any(s is None for s in sizes) else int(np.prod(sizes, dtype=object))
 
@@ -271,22 +299,22 @@ def _joint_entropies(
     arrays: tuple[jax.Array, ...],
     alphabet_sizes: jax.Array | None,
     *,
-    sorts: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...],
+    sorts: tuple[LexSort, ...],
     method: str,
     dtype,
 ) -> tuple[jax.Array, jax.Array]:
     """Entropies of joint symbols of variable subsets, and their distinct-symbol counts.
 
-    ``sorts`` lists, for each lexicographic sort, the variable order and the prefix
-    lengths (in variables) whose entropies are wanted. ``alphabet_sizes`` holds K for
+    ``sorts`` lists the lexicographic sorts (:class:`LexSort`) and the prefixes whose
+    entropies are wanted. ``alphabet_sizes`` holds K for
     each of those entropies (traced, so a new K does not recompile). The entropies are
     computed by one vmapped call, so the estimator's graph is built once.
     """
     counts, observed = [], []
-    for order, prefix_variables in sorts:
-        columns = sum((_columns(arrays[v]) for v in order), ())
-        widths = np.cumsum([arrays[v].shape[1] for v in order])
-        prefixes = [int(widths[p - 1]) for p in prefix_variables]
+    for sort in sorts:
+        columns = sum((_columns(arrays[v]) for v in sort.variables), ())
+        widths = np.cumsum([arrays[v].shape[1] for v in sort.variables])
+        prefixes = [int(widths[p - 1]) for p in sort.prefixes]
         for is_start in sorted_group_starts(columns, prefixes):
             counts.append(counts_from_group_starts(is_start))
             observed.append(jnp.sum(is_start))
@@ -300,7 +328,7 @@ def _joint_entropies(
 
 def _estimate(
     samples: Sequence[tuple[jax.Array, str]],
-    sorts: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...],
+    sorts: tuple[LexSort, ...],
     sizes: tuple[int | None, ...],
     method: str,
 ) -> jax.Array:
@@ -308,9 +336,11 @@ def _estimate(
 
     Whenever ``n_symbols`` is given (whatever the method), concrete inputs are checked
     against it: more distinct symbols than K, in any variable or joint, is an error.
+    Under a caller's ``jit`` or ``vmap`` the same comparison runs in the graph and
+    every entropy is NaN where a concrete call would raise.
     """
     dtype = jnp.dtype(jnp.result_type(float))
-    subsets = [order[:p] for order, prefix_variables in sorts for p in prefix_variables]
+    subsets = [sort.variables[:p] for sort in sorts for p in sort.prefixes]
     subset_sizes = [_product([sizes[v] for v in subset]) for subset in subsets]
     uses_sizes = method in ("james_stein", "nsb") and sizes[0] is not None
     entropies, observed = _joint_entropies(
@@ -320,7 +350,12 @@ def _estimate(
         method=method,
         dtype=dtype,
     )
-    if sizes[0] is not None and is_concrete(observed):
+    if sizes[0] is not None and not is_concrete(observed):
+        # More than n distinct symbols cannot occur: sizes above n compare alike.
+        limits = np.asarray([min(k, samples[0][0].shape[0]) for k in subset_sizes])
+        invalid = jnp.any(observed > jnp.asarray(limits, observed.dtype))
+        return jnp.where(invalid, jnp.asarray(jnp.nan, entropies.dtype), entropies)
+    if sizes[0] is not None:
         # Single variables first, so the error names the variable that breaks K.
         checks = sorted(
             zip(subsets, subset_sizes, np.asarray(observed), strict=True), key=lambda c: len(c[0])
@@ -389,7 +424,8 @@ def discrete_entropy(
     and James-Stein; Grassberger gives :math:`\log N - G_N` (-0.0017 nats at
     :math:`N = 10`) and NSB a positive value, its prior's weight on the other
     :math:`K - 1` symbols. Value checks (the dtype, the alphabet
-    size) run only on concrete inputs; under a caller's ``jit`` they are skipped.
+    size) run on concrete inputs; under a caller's ``jit`` or ``vmap`` the alphabet
+    check runs inside the graph and the result is NaN where it would raise.
 
     Args:
       samples: integer (or boolean) array of shape ``(n,)`` or ``(n, d)``; each row is
@@ -425,7 +461,7 @@ def discrete_entropy(
     check_base(base)
     x = as_samples(samples, "samples", floating=False)
     sizes = _alphabet_sizes(n_symbols, 1, method)
-    (entropy,) = _estimate([(x, "samples")], (((0,), (1,)),), sizes, method)
+    (entropy,) = _estimate([(x, "samples")], ENTROPY_SORTS, sizes, method)
     return to_base(entropy, base)
 
 
@@ -456,7 +492,7 @@ def discrete_mutual_information(
       n_symbols: alphabet sizes, an int (both variables) or ``(K_x, K_y)``; the joint
         alphabet is ``K_x * K_y``. Required by ``"nsb"``, used by ``"james_stein"``;
         with any method, more distinct symbols than K in a variable is a
-        ``ValueError`` (on concrete inputs; unchecked under ``jit``).
+        ``ValueError`` (on concrete inputs; NaN under ``jit`` or ``vmap``).
       base: logarithm base; ``None`` gives nats, ``2`` bits.
 
     Returns:
@@ -471,9 +507,7 @@ def discrete_mutual_information(
     y = as_samples(y, "y", floating=False)
     check_same_length((x, "x"), (y, "y"))
     sizes = _alphabet_sizes(n_symbols, 2, method)
-    h_x, h_xy, h_y = _estimate(
-        [(x, "x"), (y, "y")], (((0, 1), (1, 2)), ((1,), (1,))), sizes, method
-    )
+    h_x, h_xy, h_y = _estimate([(x, "x"), (y, "y")], MUTUAL_INFORMATION_SORTS, sizes, method)
     return to_base(h_x + h_y - h_xy, base)
 
 
@@ -503,7 +537,7 @@ def discrete_conditional_mutual_information(
       n_symbols: alphabet sizes, an int (all three variables) or ``(K_x, K_y, K_z)``.
         Required by ``"nsb"``, used by ``"james_stein"``; with any method, more
         distinct symbols than K in a variable is a ``ValueError`` (on concrete inputs;
-        unchecked under ``jit``).
+        NaN under ``jit`` or ``vmap``).
       base: logarithm base; ``None`` gives nats, ``2`` bits.
 
     Returns:
@@ -519,8 +553,9 @@ def discrete_conditional_mutual_information(
     z = as_samples(z, "z", floating=False)
     check_same_length((x, "x"), (y, "y"), (z, "z"))
     sizes = _alphabet_sizes(n_symbols, 3, method)
+    samples = [(x, "x"), (y, "y"), (z, "z")]
     h_z, h_zx, h_zxy, h_zy = _estimate(
-        [(x, "x"), (y, "y"), (z, "z")], (((2, 0, 1), (1, 2, 3)), ((2, 1), (2,))), sizes, method
+        samples, CONDITIONAL_MUTUAL_INFORMATION_SORTS, sizes, method
     )
     return to_base(h_zx + h_zy - h_zxy - h_z, base)
 

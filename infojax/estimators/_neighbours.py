@@ -8,7 +8,11 @@ of the sides' distances, as KSG requires (the marginal balls are then the projec
 of the joint ball), so ``"chebyshev"`` is the max-norm over all coordinates and
 ``"euclidean"`` is :math:`\max(\|x_i - x_j\|_2, \|y_i - y_j\|_2)`, the default of
 the benchmark-mi library (reported to be more accurate on high-dimensional sparse
-dependence). :func:`mixed_ksg_mutual_information` is max-norm only. On the KD-tree
+dependence). Euclidean distances within a side are measured after dividing the side
+by the power of two nearest its largest absolute value (exact) and multiplied back,
+so no squared difference overflows or underflows: every estimate is the same at any
+scale the dtype holds (entropies shift by exactly d log c when x is scaled by c).
+:func:`mixed_ksg_mutual_information` is max-norm only. On the KD-tree
 backend the Euclidean variant finds each joint k-th neighbour and each count among
 the candidates of a Euclidean ball :math:`\sqrt{m}` times larger (m sides; it
 contains every point within the mixed distance) and measures the candidates with the
@@ -34,15 +38,15 @@ Backends. Two exact implementations give the same per-point statistics:
 Block size. ``block_size=None`` picks about half a million distances per block
 (``max(8, 2**19 // n)`` rows): small blocks stay in cache, which on CPU is faster than
 large ones. Under ``vmap`` a block holds ``batch * block_size * n`` distances, so pass
-a smaller ``block_size`` there (8 was fastest for 256 sets of n = 1000 on 2 cores).
+a smaller ``block_size`` there.
 
 ``backend="auto"`` picks ``"jax"`` on accelerators and, on CPU, whichever backend a
 cost table measured on this library's benchmark says is faster for n samples in the
-joint dimension of the search (``KSG_KDTREE_FROM``, ``KL_KDTREE_FROM``): the KD-tree
-from about n = 1000 in joint dimension 2 (1-D sides), 8000 in 4, 1e5 in 10, never
-above; for Kozachenko-Leonenko from n = 500 in 1-D to 6000 in 10-D. This holds for
-traced inputs too (under ``jit``, ``vmap``, ``grad``). The Euclidean KSG and CMI keep
-the brute force under ``"auto"`` (the tree's mixed Euclidean distances are slow).
+joint dimension of the search (``KSG_KDTREE_FROM``, ``KL_KDTREE_FROM``: the smallest n
+that takes the KD-tree at each joint dimension; above the last dimension listed, the
+brute force). This holds for traced inputs too (under ``jit``, ``vmap``, ``grad``).
+The Euclidean KSG and CMI keep the brute force under ``"auto"`` (the tree's mixed
+Euclidean distances are slow).
 
 Ties and integer data. The estimators of continuous densities (:func:`kl_entropy`,
 :func:`ksg_mutual_information`, :func:`ksg_conditional_mutual_information`) assume that
@@ -70,8 +74,11 @@ argument). That column scale is the rule of scikit-learn's ``mutual_info_regress
 check runs on the jittered values. Float32 cannot hold noise of 1e-10 (``jitter`` below
 64 float epsilons is an error); 1e-3 separates a few hundred copies of a value of the
 order of its column scale, so prefer float64 for large discrete samples. ``jitter``
-works under ``jit`` and ``vmap``, but the tie check itself needs concrete values and
-cannot run under a caller's ``jit`` or ``vmap``: there ties pass unchecked.
+works under ``jit`` and ``vmap``. Under a caller's ``jit`` or ``vmap`` the error
+cannot be raised: the same rules (and the constant-column and NaN checks) are
+evaluated inside the graph instead, by a sort of each argument's rows and a
+comparison of neighbouring ones, and the estimate is NaN where a concrete call would
+raise, so a jitted pipeline sees an invalid number rather than a plausible one.
 
 Exact tie handling (what happens when the check does not run or ties are few):
 duplicate points are handled exactly, with no hidden jitter: the k-th neighbour
@@ -89,6 +96,7 @@ import math
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax import lax
 from jax.scipy.special import digamma
 from jax.typing import ArrayLike
 
@@ -108,6 +116,7 @@ from infojax.estimators._neighbours_blocks import chebyshev_distances_at
 from infojax.estimators._neighbours_blocks import check_block_size
 from infojax.estimators._neighbours_blocks import kth_smallest
 from infojax.estimators._neighbours_blocks import map_row_blocks
+from infojax.estimators._neighbours_blocks import power_of_two_exponent
 from infojax.estimators._neighbours_blocks import self_mask
 from infojax.estimators._neighbours_blocks import squared_euclidean_distances
 from infojax.estimators._neighbours_blocks import squared_euclidean_distances_at
@@ -323,6 +332,36 @@ def _check_ties(x: jax.Array, name: str, k: int, jitter: float | None) -> None:
     )
 
 
+def _invalid_in_graph(x: jax.Array, k: int, jitter) -> jax.Array:
+    """True (a traced bool) where :func:`_check_ties`, :func:`check_not_constant` or the
+    NaN check would raise on concrete ``x``: one lexicographic sort of the rows and a
+    comparison of neighbouring rows (a row with more than k copies equals the row k
+    places after it in sorted order)."""
+    n = x.shape[0]
+    # -0.0 and 0.0 are one point but sort apart.
+    x = jnp.where(x == 0, jnp.zeros((), x.dtype), x)
+    columns = lax.sort(tuple(x.T), num_keys=x.shape[1])
+    equal_next = functools.reduce(jnp.logical_and, [c[1:] == c[:-1] for c in columns])
+    invalid = jnp.any(jnp.isnan(x))
+    if n > k:
+        copies = functools.reduce(jnp.logical_and, [c[k:] == c[:-k] for c in columns])
+        invalid = invalid | jnp.any(copies)
+    if jitter is None:
+        false = jnp.zeros((1,), bool)
+        tied = jnp.concatenate([false, equal_next]) | jnp.concatenate([equal_next, false])
+        invalid = invalid | (jnp.sum(tied) > TIE_FRACTION * n)
+        invalid = invalid | jnp.any(jnp.all(x == x[:1], axis=0))
+    return invalid
+
+
+def _nan_where_invalid(value: jax.Array, arrays, k: int, jitter) -> jax.Array:
+    """``value``, or NaN (traced arrays only) where a concrete call would have raised."""
+    if is_concrete(*arrays):
+        return value
+    invalid = functools.reduce(jnp.logical_or, [_invalid_in_graph(a, k, jitter) for a in arrays])
+    return jnp.where(invalid, jnp.asarray(jnp.nan, value.dtype), value)
+
+
 def _infinity_off_self(distances: jax.Array, rows: jax.Array, n: int) -> jax.Array:
     return jnp.where(self_mask(rows, n), jnp.asarray(jnp.inf, distances.dtype), distances)
 
@@ -331,27 +370,45 @@ def _count(mask: jax.Array) -> jax.Array:
     return jnp.sum(mask, axis=1, dtype=jnp.int32)
 
 
-def _side_distances(rows: jax.Array, points: jax.Array, metric: str) -> jax.Array:
-    """Distances (b, n) within one side: max-norm or Euclidean."""
+def _unit_sides(sides, metric: str):
+    """The sides, and the exponents of the powers of two their Euclidean distances are
+    measured at (:func:`power_of_two_exponent`): each side divided by its power
+    (exact), so its squared differences neither overflow nor underflow; distances are
+    multiplied back, so the comparisons across sides see the true distances. The
+    max-norm needs none (exponents None)."""
+    if metric == "chebyshev":
+        return list(sides), None
+    exponents = [power_of_two_exponent(points) for points in sides]
+    return [jnp.ldexp(p, -e) for p, e in zip(sides, exponents, strict=True)], exponents
+
+
+def _side_distances(rows: jax.Array, points: jax.Array, metric: str, exponent=None):
+    """Distances (b, n) within one side: max-norm or Euclidean (``points`` at unit
+    scale, the distances multiplied by 2^``exponent``)."""
     if metric == "chebyshev":
         return chebyshev_distances(rows, points)
-    return jnp.sqrt(squared_euclidean_distances(rows, points))
+    distances = jnp.sqrt(squared_euclidean_distances(rows, points))
+    return distances if exponent is None else jnp.ldexp(distances, exponent)
 
 
-def _joint_distances_at(sides, rows, metric: str, *, squared: bool = False):
+def _joint_distances_at(sides, rows, metric: str, *, exponents=None, squared: bool = False):
     """A function of (b, m) column indices: the largest of the sides' distances from
     the block's ``rows`` to those columns, inf at the row itself, bit for bit as the
-    block's distances (``squared``: one Euclidean side, squared)."""
+    block's distances. ``exponents``: those of :func:`_unit_sides` (Euclidean);
+    ``squared``: one Euclidean side, its squared distance as measured."""
+    exponents = [None] * len(sides) if exponents is None else exponents
 
     def distances_at(cols):
         largest = None
-        for points in sides:
+        for points, exponent in zip(sides, exponents, strict=True):
             row_points = take_rows(points, rows)
             if metric == "chebyshev":
                 distance = chebyshev_distances_at(row_points, points, cols)
             else:
                 distance = squared_euclidean_distances_at(row_points, points, cols)
-                distance = distance if squared else jnp.sqrt(distance)
+                if not squared:
+                    distance = jnp.sqrt(distance)
+                    distance = distance if exponent is None else jnp.ldexp(distance, exponent)
             largest = distance if largest is None else jnp.maximum(largest, distance)
         infinity = jnp.asarray(jnp.inf, largest.dtype)
         return jnp.where(cols == rows[:, None], infinity, largest)
@@ -365,6 +422,8 @@ def _check_metric(metric: str) -> None:
 
 
 def _kl_distances_jax(x: jax.Array, k: int, metric: str, block_size: int) -> jax.Array:
+    """k-th neighbour distance of each row of ``x``; Euclidean ones at the unit scale
+    of ``x`` (``x`` comes divided by its power of two)."""
     n = x.shape[0]
 
     def block(rows):
@@ -381,11 +440,14 @@ def _kl_distances_jax(x: jax.Array, k: int, metric: str, block_size: int) -> jax
 
 def _ksg_counts_jax(x, y, k: int, variant: int, metric: str, block_size: int):
     n = x.shape[0]
+    (x, y), exponents = _unit_sides([x, y], metric)
+    exponent_x, exponent_y = exponents or (None, None)
 
     def block(rows):
-        dx = _infinity_off_self(_side_distances(take_rows(x, rows), x, metric), rows, n)
-        dy = _infinity_off_self(_side_distances(take_rows(y, rows), y, metric), rows, n)
-        distances_at = _joint_distances_at([x, y], rows, metric)
+        dx = _side_distances(take_rows(x, rows), x, metric, exponent_x)
+        dy = _side_distances(take_rows(y, rows), y, metric, exponent_y)
+        dx, dy = _infinity_off_self(dx, rows, n), _infinity_off_self(dy, rows, n)
+        distances_at = _joint_distances_at([x, y], rows, metric, exponents=exponents)
         eps = kth_smallest(jnp.maximum(dx, dy), k, distances_at)[:, None]
         if variant == 1:
             return _count(dx < eps), _count(dy < eps)
@@ -399,14 +461,16 @@ def _ksg_counts_jax(x, y, k: int, variant: int, metric: str, block_size: int):
 
 def _cmi_counts_jax(x, y, z, k: int, metric: str, block_size: int):
     n = x.shape[0]
+    sides, exponents = _unit_sides([x, y, z], metric)
 
     def block(rows):
-        dx = _infinity_off_self(_side_distances(take_rows(x, rows), x, metric), rows, n)
-        dy = _infinity_off_self(_side_distances(take_rows(y, rows), y, metric), rows, n)
-        dz = _infinity_off_self(_side_distances(take_rows(z, rows), z, metric), rows, n)
+        dx, dy, dz = (
+            _infinity_off_self(_side_distances(take_rows(side, rows), side, metric, e), rows, n)
+            for side, e in zip(sides, exponents or (None,) * 3, strict=True)
+        )
         dxz = jnp.maximum(dx, dz)
         dyz = jnp.maximum(dy, dz)
-        distances_at = _joint_distances_at([x, y, z], rows, metric)
+        distances_at = _joint_distances_at(sides, rows, metric, exponents=exponents)
         eps = kth_smallest(jnp.maximum(dxz, dy), k, distances_at)[:, None]
         return _count(dxz < eps), _count(dyz < eps), _count(dz < eps)
 
@@ -473,19 +537,18 @@ def kl_entropy(
         docstring.
 
     Returns:
-      Scalar entropy estimate, in nats (or ``base`` units), dtype of ``x``. Under
-      ``jit``, where ties are not checked, a point with at least k copies gives
-      ``-inf``. With ``jitter`` on discrete data the estimate is the entropy of the
-      noise-smeared atoms, about H(discrete) + log(jitter * scale * sqrt(2 pi e)) (e.g.
-      -19 nats for 5 values at 1e-10): correct for the jittered data, but use
-      ``discrete_entropy`` for the entropy of the discrete values.
+      Scalar entropy estimate, in nats (or ``base`` units), dtype of ``x``; NaN
+      under ``jit`` or ``vmap`` where a concrete call would raise. With ``jitter`` on
+      discrete data the estimate is the entropy of the noise-smeared atoms, about
+      H(discrete) + log(jitter * scale * sqrt(2 pi e)) (e.g. -19 nats for 5 values at
+      1e-10): correct for the jittered data, but use ``discrete_entropy`` for the
+      entropy of the discrete values.
 
     Raises ``TypeError`` for integer or boolean samples and ``ValueError`` for ties
     that change the estimate (a row with more than k copies, or more than 1% of rows
     tied; the message counts them), unless ``jitter`` is given; see the module
-    docstring. These value checks (also NaN, inf, constant columns) need concrete
-    inputs: under a caller's ``jit`` or ``vmap`` they cannot run and tied data pass
-    unchecked (``jitter`` still works there).
+    docstring; also for NaN, inf and constant columns. Under a caller's ``jit`` or
+    ``vmap`` these checks run inside the graph and give NaN instead of the error.
     Gradients flow through :math:`\epsilon_i` with ``backend="jax"``.
 
     Example:
@@ -507,7 +570,7 @@ def kl_entropy(
         kdtree.kl_neighbours(x, k, math.inf if metric == "chebyshev" else 2.0) if use_tree else None
     )
     entropy = _kl_entropy(x, neighbour, k=k, metric=metric, block_size=block_size)
-    return to_base(entropy, base)
+    return to_base(_nan_where_invalid(entropy, [x], k, jitter), base)
 
 
 @functools.partial(jax.jit, static_argnames=("k", "metric", "block_size"))
@@ -515,6 +578,12 @@ def _kl_entropy(x, neighbour, *, k, metric, block_size):
     """``neighbour``: each point's k-th neighbour from the KD-tree backend, or None for
     the pure-JAX path."""
     n, d = x.shape
+    dtype = x.dtype
+    # Euclidean distances are measured at the unit scale of x (exact: a power of two
+    # 2^e), whose log, e log 2, is added back: no squared distance overflows or
+    # underflows, and the result is the exact log-scale shift at any scale.
+    (x,), exponents = _unit_sides([x], metric)
+    log_scale = 0.0 if exponents is None else exponents[0].astype(dtype) * math.log(2)
     if neighbour is not None:
         # The distance is measured here, in JAX, with the formula of the pure-JAX path:
         # the same value, and gradients flow through it.
@@ -524,12 +593,11 @@ def _kl_entropy(x, neighbour, *, k, metric, block_size):
             eps = jnp.sqrt(squared_euclidean_distances_at(x, x, neighbour[:, None])[:, 0])
     else:
         eps = _kl_distances_jax(x, k, metric, block_size)
-    dtype = x.dtype
     return (
         digamma(jnp.asarray(n, dtype))
         - digamma(jnp.asarray(k, dtype))
         + jnp.asarray(_log_unit_ball_volume(d, metric), dtype)
-        + d * jnp.mean(jnp.log(eps))
+        + d * (jnp.mean(jnp.log(eps)) + log_scale)
     )
 
 
@@ -594,9 +662,8 @@ def ksg_mutual_information(
     Raises ``TypeError`` for integer or boolean samples and ``ValueError`` for ties
     that change the estimate (a row with more than k copies, or more than 1% of rows
     tied; the message counts them), unless ``jitter`` is given; see the module
-    docstring. These value checks (also NaN, inf, constant columns) need concrete
-    inputs: under a caller's ``jit`` or ``vmap`` they cannot run and tied data pass
-    unchecked (``jitter`` still works there).
+    docstring; also for NaN, inf and constant columns. Under a caller's ``jit`` or
+    ``vmap`` these checks run inside the graph and give NaN instead of the error.
 
     Example:
       >>> x, noise = jax.random.normal(jax.random.key(0), (2, 2000))
@@ -618,7 +685,7 @@ def ksg_mutual_information(
     use_tree = _resolve_backend(backend, n, joint_dim, table=_ksg_table(metric)) == "kdtree"
     counts = kdtree.ksg_counts(x, y, k, variant, metric) if use_tree else None
     information = _ksg(x, y, counts, k=k, variant=variant, metric=metric, block_size=block_size)
-    return to_base(information, base)
+    return to_base(_nan_where_invalid(information, [x, y], k, jitter), base)
 
 
 @functools.partial(jax.jit, static_argnames=("k", "variant", "metric", "block_size"))
@@ -688,9 +755,8 @@ def ksg_conditional_mutual_information(
     Raises ``TypeError`` for integer or boolean samples and ``ValueError`` for ties
     that change the estimate (a row with more than k copies, or more than 1% of rows
     tied; the message counts them), unless ``jitter`` is given; see the module
-    docstring. These value checks (also NaN, inf, constant columns) need concrete
-    inputs: under a caller's ``jit`` or ``vmap`` they cannot run and tied data pass
-    unchecked (``jitter`` still works there).
+    docstring; also for NaN, inf and constant columns. Under a caller's ``jit`` or
+    ``vmap`` these checks run inside the graph and give NaN instead of the error.
 
     References:
       Frenzel & Pompe (2007), "Partial mutual information for coupling analysis of
@@ -706,7 +772,7 @@ def ksg_conditional_mutual_information(
     use_tree = _resolve_backend(backend, n, joint_dim, table=_ksg_table(metric)) == "kdtree"
     counts = kdtree.cmi_counts(x, y, z, k, metric) if use_tree else None
     information = _ksg_cmi(x, y, z, counts, k=k, metric=metric, block_size=block_size)
-    return to_base(information, base)
+    return to_base(_nan_where_invalid(information, [x, y, z], k, jitter), base)
 
 
 @functools.partial(jax.jit, static_argnames=("k", "metric", "block_size"))

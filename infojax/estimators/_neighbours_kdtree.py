@@ -3,15 +3,13 @@ input, through ``jax.pure_callback`` under ``jit`` and ``vmap``.
 
 Each function returns the same per-row statistics as the pure-JAX blocked path in
 :mod:`infojax.estimators._neighbours`, so both backends share the final formulas.
-The host work runs on a worker thread started when this module is imported, not on
-XLA's callback thread: that thread flushes denormal floats to zero, and scipy's
-KD-tree build can crash (segmentation fault) on data with many duplicate values under
-that floating-point mode. On that thread trees are built with scipy's default median
-split (``balanced_tree=True``): 25-50 % slower to build than the sliding-midpoint
-rule, but its queries are faster from 2 dimensions on, and the queries are most of
-the time (KL entropy at n = 1e5, d = 5 in ``python -m experiments.bench_estimators``:
-1.51 s with sliding-midpoint trees on a loaded machine, 0.32 s with balanced ones on
-a quiet one).
+The host work runs on a worker thread started on the first call (from the caller's
+thread), not on XLA's callback thread: that thread flushes denormal floats to zero,
+and scipy's KD-tree build can crash (segmentation fault) on data with many duplicate
+values under that floating-point mode. On that thread trees are built with scipy's
+default median split (``balanced_tree=True``): slower to build than the
+sliding-midpoint rule, but its queries are faster from 2 dimensions on, and the
+queries are most of the time.
 
 Max-norm counts within a side of one or two dimensions (the common KSG cases) need no
 tree: they come from sorts, ``searchsorted`` and, in two dimensions, an offline
@@ -46,24 +44,38 @@ from infojax.estimators._neighbours_sorted import count_within_1d
 from infojax.estimators._neighbours_sorted import count_within_2d
 from infojax.estimators._neighbours_sorted import kth_neighbour_1d
 
-# One host thread, created here (normally on the importing thread, with the default
-# floating-point mode) and reused by every callback.
-_HOST_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infojax-kdtree")
-_HOST_THREAD.submit(lambda: None).result()
-
 # The sample sets of a vmapped batch are shared out over one thread per usable CPU
 # (at most 32), each query using its share of the CPUs: one each for a batch at least
 # as large as the pool (at n = 1000 a query's own thread pool costs more than it
-# saves). scipy's queries and NumPy's sorts release the GIL. All the pool's threads
-# are started here, for the floating-point mode above (a thread inherits its
-# creator's, and the pool would otherwise start them lazily from whichever thread
-# submits).
+# saves). scipy's queries and NumPy's sorts release the GIL.
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 _BATCH_THREADS = max(1, min(32, _CPUS or 1))
-_BATCH_POOL = ThreadPoolExecutor(max_workers=_BATCH_THREADS, thread_name_prefix="infojax-batch")
-_started = threading.Barrier(_BATCH_THREADS)
-for _future in [_BATCH_POOL.submit(_started.wait) for _ in range(_BATCH_THREADS)]:
-    _future.result()
+_POOLS_LOCK = threading.Lock()
+_POOLS: list[ThreadPoolExecutor] = []
+
+
+def _thread_pools() -> tuple[ThreadPoolExecutor, ThreadPoolExecutor]:
+    """The host thread and the batch pool, started on first use (``import infojax``
+    starts no thread).
+
+    The first use is always on the caller's Python thread (an eager call, or the trace
+    of a jitted one), never on XLA's callback thread: a thread inherits its creator's
+    floating-point mode, and all the pool's threads are started at once here (the pool
+    would otherwise start them lazily from whichever thread submits)."""
+    with _POOLS_LOCK:
+        if not _POOLS:
+            host = ThreadPoolExecutor(max_workers=1, thread_name_prefix="infojax-kdtree")
+            host.submit(lambda: None).result()
+            batch = ThreadPoolExecutor(
+                max_workers=_BATCH_THREADS, thread_name_prefix="infojax-batch"
+            )
+            started = threading.Barrier(_BATCH_THREADS)
+            for future in [batch.submit(started.wait) for _ in range(_BATCH_THREADS)]:
+                future.result()
+            _POOLS.extend([host, batch])
+        return _POOLS[0], _POOLS[1]
+
+
 _local = threading.local()
 
 
@@ -79,7 +91,8 @@ def _with_workers(workers: int, host_fn, *sample_sets):
 
 def _on_host_thread(fn, *args):
     """``fn(*args)`` computed on the module's host thread."""
-    return _HOST_THREAD.submit(fn, *args).result()
+    host_thread, _ = _thread_pools()
+    return host_thread.submit(fn, *args).result()
 
 
 def _tree(points: np.ndarray) -> cKDTree:
@@ -178,9 +191,20 @@ def _count_euclidean(parts: list[np.ndarray], radius: np.ndarray, *, strict: boo
     return np.bincount(rows[inside], minlength=radius.shape[0]).astype(np.int32)
 
 
+def _unit_scale(*parts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The sides divided by one power of two near their largest absolute value (exact,
+    and every distance scales alike, so neighbours and counts are unchanged): the
+    tree's and our Euclidean squares then neither overflow nor underflow in float64."""
+    largest = max(float(np.max(np.abs(part))) for part in parts)
+    _, exponent = np.frexp(largest)
+    return tuple(np.ldexp(part, -exponent) for part in parts)
+
+
 def _host_ksg(x, y, k: int, variant: int, metric: str):
     x = np.asarray(x, np.float64)
     y = np.asarray(y, np.float64)
+    if metric == "euclidean":
+        x, y = _unit_scale(x, y)
     if metric == "chebyshev":
         joint = np.concatenate([x, y], axis=1)
         eps, neighbours = _kth_distance(joint, k, np.inf)
@@ -207,6 +231,7 @@ def _host_kl_neighbour(x, k: int, p: float):
     x = np.asarray(x, np.float64)
     if x.shape[1] == 1:  # every p-norm is |x_i - x_j| in one dimension
         return kth_neighbour_1d(x[:, 0], k)
+    (x,) = _unit_scale(x)
     _, indices = _kth_distance(x, k, p)
     return indices[:, k - 1].astype(np.int32)
 
@@ -214,6 +239,7 @@ def _host_kl_neighbour(x, k: int, p: float):
 def _host_cmi(x, y, z, k: int, metric: str):
     x, y, z = (np.asarray(a, np.float64) for a in (x, y, z))
     if metric == "euclidean":
+        x, y, z = _unit_scale(x, y, z)
         eps, _ = _euclidean_kth([x, y, z], k)
         return (
             _count_euclidean([x, z], eps, strict=True),
@@ -255,7 +281,8 @@ def _host_batch(host_fn, *arrays):
         results = [host_fn(*(a[0] for a in flat))]
     else:
         workers = max(1, _BATCH_THREADS // flat[0].shape[0])
-        results = list(_BATCH_POOL.map(functools.partial(_with_workers, workers, host_fn), *flat))
+        _, batch_pool = _thread_pools()
+        results = list(batch_pool.map(functools.partial(_with_workers, workers, host_fn), *flat))
     if not isinstance(results[0], tuple):
         return np.stack(results).reshape(*batch_shape, -1)
     return tuple(np.stack(parts).reshape(*batch_shape, -1) for parts in zip(*results, strict=True))
@@ -274,6 +301,7 @@ def _host_statistics(host_fn, result_shapes, *arrays):
     one per sample set.
     The inputs are cut from autodiff: the results are integer counts or indices, whose
     derivative is zero, and a callback has no derivative rule."""
+    _thread_pools()  # started here, on the caller's thread, before any callback runs
     if is_concrete(*arrays):
         return _on_host_thread(_host_batch, host_fn, *(np.asarray(a) for a in arrays))
     arrays = [jax.lax.stop_gradient(a) for a in arrays]
