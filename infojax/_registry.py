@@ -14,7 +14,14 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-QUANTITIES = ("entropy", "mutual_information", "conditional_mutual_information")
+QUANTITIES = (
+    "entropy",
+    "mutual_information",
+    "conditional_mutual_information",
+    "total_correlation",
+    "dual_total_correlation",
+    "o_information",
+)
 INPUTS = ("continuous", "discrete", "mixed")
 GRADIENTS = ("smooth", "zero")
 
@@ -27,7 +34,10 @@ class EstimatorSpec:
       name: registry name, e.g. ``"ksg"``.
       fn: the public function; called as ``fn(x, **kwargs)`` (entropy),
         ``fn(x, y, **kwargs)`` (mutual information) or ``fn(x, y, z, **kwargs)``
-        (conditional mutual information), with ``key`` first when ``needs_key``.
+        (conditional mutual information), with ``key`` first when ``needs_key``; the
+        multivariate quantities (``"total_correlation"``, ``"dual_total_correlation"``,
+        ``"o_information"``) take one array ``fn(x, **kwargs)`` whose columns are the
+        variables.
       quantity: one of ``QUANTITIES``.
       inputs: ``"continuous"`` (float samples), ``"discrete"`` (integer symbols) or
         ``"mixed"`` (discrete ``x`` or ``y`` against continuous features).

@@ -25,6 +25,8 @@ N_SAMPLES = 96
 N_SYMBOLS = 4
 SEEDS = (0, 1, 2)
 SPECS = list_estimators()
+# Quantities of several variables held as the columns of one sample array ``x``.
+MULTIVARIATE = ("total_correlation", "dual_total_correlation", "o_information")
 
 # Short training and a small critic: a neural fit is then dominated by its compilation.
 NEURAL_OPTIONS = {
@@ -57,7 +59,12 @@ def sample_names(spec):
         for p in parameters
         if p.kind == p.POSITIONAL_OR_KEYWORD and p.default is p.empty and p.name != "key"
     ]
-    expected = {"entropy": 1, "mutual_information": 2, "conditional_mutual_information": 3}
+    expected = {
+        "entropy": 1,
+        "mutual_information": 2,
+        "conditional_mutual_information": 3,
+        **dict.fromkeys(MULTIVARIATE, 1),
+    }
     assert len(names) == expected[spec.quantity], (spec.name, names)
     return names
 
@@ -68,11 +75,15 @@ def is_integer_argument(spec, position):
 
 
 def make_samples(spec, seed, *, n=N_SAMPLES):
-    """Dependent samples for ``spec``: ``(n, 2)`` features (``z``: ``(n, 1)``) in JAX's
-    default float dtype (float32, or float64 under x64) and int32 symbols in
-    ``[0, N_SYMBOLS)``."""
+    """Dependent samples for ``spec``: ``(n, 2)`` features (``z``: ``(n, 1)``; the one
+    array of a multivariate quantity: ``(n, 3)``) in JAX's default float dtype (float32,
+    or float64 under x64) and int32 symbols in ``[0, N_SYMBOLS)``."""
     rng = np.random.default_rng(seed)
     n_args = len(sample_names(spec))
+    if spec.quantity in MULTIVARIATE:
+        a, b = rng.normal(size=(2, n))
+        c = 0.5 * a + 0.5 * b + 0.7 * rng.normal(size=n)
+        return (jnp.asarray(np.stack([a, 0.6 * a + 0.8 * b, c], axis=1)),)
     if spec.inputs == "discrete":
         x = rng.integers(0, N_SYMBOLS, size=n)
         noisy = np.where(rng.random(n) < 0.3, rng.integers(0, N_SYMBOLS, size=n), x)
@@ -109,7 +120,9 @@ def names_argument(name):
 
 JITTABLE = [spec for spec in SPECS if spec.jittable]
 CONTINUOUS_INPUT = [spec for spec in SPECS if spec.inputs in ("continuous", "mixed")]
-MULTI_SAMPLE = [spec for spec in SPECS if spec.quantity != "entropy"]
+MULTI_SAMPLE = [
+    spec for spec in SPECS if spec.quantity != "entropy" and spec.quantity not in MULTIVARIATE
+]
 NEIGHBOUR = [spec for spec in SPECS if "k" in spec.defaults]
 DISCRETE = [spec for spec in SPECS if spec.inputs == "discrete"]
 
@@ -128,7 +141,16 @@ SLOW_DISCRETE = {
     and spec.quantity != "entropy"
     and spec.defaults["method"] != "plugin"
 }
-SLOW_TRANSFORMS = SLOW_NEURAL | SLOW_DISCRETE
+# The TC and DTC estimators of infojax.estimators._higher_order share their code with
+# the O-information ones (one core, the quantity static): the default run transforms the
+# O-information estimators.
+SLOW_HIGHER_ORDER = {
+    spec.name
+    for spec in SPECS
+    if spec.quantity in ("total_correlation", "dual_total_correlation")
+    and spec.fn.__module__ == "infojax.estimators._higher_order"
+}
+SLOW_TRANSFORMS = SLOW_NEURAL | SLOW_DISCRETE | SLOW_HIGHER_ORDER
 
 
 def test_registry_is_populated_and_consistent():
@@ -217,7 +239,7 @@ PRECISION_RTOL = 1e-4
 
 
 @pytest.mark.float64  # float64 inputs must give a float64 result
-@pytest.mark.parametrize("spec", params(SPECS, slow=SLOW_NEURAL))
+@pytest.mark.parametrize("spec", params(SPECS, slow=SLOW_NEURAL | SLOW_HIGHER_ORDER))
 def test_dtype_follows_input(spec):
     samples64 = make_samples(spec, 0)
     if spec.inputs == "discrete":
@@ -321,6 +343,12 @@ def with_last_column_constant(array, value):
 # kl_entropy; the KSG family shares kl_entropy's check (``_prepare``), which their
 # docstrings do not mention.
 CONSTANT_RAISES = ["gaussian", "gaussian_copula", "kl_entropy", "ksg", "ksg2", "ksg_cmi"]
+# Documented for the higher-order estimators of infojax.estimators._higher_order too.
+CONSTANT_RAISES += [
+    f"{family}_{quantity}"
+    for family in ("gaussian", "gaussian_copula", "ksg")
+    for quantity in MULTIVARIATE
+]
 # Documented: a constant column does not change the symbols (discrete), or falls into
 # one bin and contributes nothing (binning).
 CONSTANT_IGNORED = [spec.name for spec in DISCRETE] + ["binning", "binning_entropy"]
@@ -384,7 +412,8 @@ TIES_RAISE = [spec.name for spec in SPECS if "jitter" in spec.defaults]
 
 
 def test_tie_checking_estimators():
-    assert sorted(TIES_RAISE) == ["kl_entropy", "ksg", "ksg2", "ksg_cmi"]
+    higher_order = [f"ksg_{quantity}" for quantity in MULTIVARIATE]
+    assert sorted(TIES_RAISE) == sorted(["kl_entropy", "ksg", "ksg2", "ksg_cmi", *higher_order])
 
 
 @pytest.mark.parametrize("spec", params(map(get_estimator, TIES_RAISE)))
@@ -410,7 +439,7 @@ def test_integer_samples_raise_type_error(spec):
 
 
 @pytest.mark.float64  # jitter 1e-10 is lost to rounding in float32
-@pytest.mark.parametrize("spec", params(map(get_estimator, TIES_RAISE)))
+@pytest.mark.parametrize("spec", params(map(get_estimator, TIES_RAISE), slow=SLOW_HIGHER_ORDER))
 def test_jitter_makes_ties_finite_under_jit_and_vmap(spec):
     key = jax.random.key(7)
     tied = with_repeated_rows(make_samples(spec, 0))
