@@ -82,11 +82,14 @@ def bench_shape(shape, args, rng) -> None:
     print(f"  largest certified optimality gap: {gaps.max():.3g} bits")
 
     seconds = median_seconds(run_infojax, args.repeats)
-    print(f"  infojax vmap+jit: {seconds * 1e3:9.2f} ms median of {args.repeats}  "
-          f"(first call with compilation {first:.2f} s)  [{load()}]")
+    print(
+        f"  infojax vmap+jit: {seconds * 1e3:9.2f} ms median of {args.repeats}  "
+        f"(first call with compilation {first:.2f} s)  [{load()}]"
+    )
     scaled = "" if count == args.tables else f", scaled from {count} tables"
-    print(f"  dit PID_BROJA loop: {dit_seconds:9.2f} s for {args.tables} tables{scaled}  "
-          f"[{dit_load}]")
+    print(
+        f"  dit PID_BROJA loop: {dit_seconds:9.2f} s for {args.tables} tables{scaled}  [{dit_load}]"
+    )
     print(f"  ratio dit / infojax: {dit_seconds / seconds:.0f}x")
 
 

@@ -37,10 +37,10 @@ LOG2 = math.log(2)
 # Default run: a few of dit's examples of different shapes; the rest run with -m slow.
 BIVARIATE_FAST = ["and", "synergy", "redundant", "unique 1", "rand", "sum", "boom"]
 TRIVARIATE_FAST = ["anddup"]
-# Distributions whose CCS maximum-entropy table has induced zeros: iterative
-# proportional fitting converges like 1/t there, and after its 2000 sweeps infojax's
-# value is within 5e-4 bits of dit's (dit falls back to a convex solver).
-CCS_INDUCED_ZEROS = {"and", "sum", "rand", "jeff", "prob. 2", "gband", "boom", "anddup"}
+# CCS on dit's "rand" and "jeff" (the same table): infojax and dit differ by 9.6e-6 bits
+# whatever the number of IPF sweeps; which maximum-entropy table is nearer the
+# optimum is not settled here. Everywhere else they agree to 1e-6 bits.
+CCS_LOOSE = {"rand", "jeff"}
 
 
 def dit_to_table(d) -> np.ndarray:
@@ -169,7 +169,7 @@ def test_all_dit_examples(group, name, measure):
 def _check_example(group, name, measure):
     d = (bivariates if group == "bi" else trivariates)[name]
     ours = pid(jnp.asarray(dit_to_table(d)), measure=measure, base=2)
-    atol = 5e-4 if measure == "ccs" and name in CCS_INDUCED_ZEROS else 1e-6
+    atol = 2e-5 if measure == "ccs" and name in CCS_LOOSE else 1e-6
     assert_atoms_close(ours, dit_atoms(group, name, measure), atol)
 
 
@@ -269,8 +269,11 @@ def test_broja_random_tables_against_dit(shape, seed):
 @pytest.mark.parametrize("name", ["and", "synergy", "redundant", "unique 1", "cat", "diff"])
 def test_broja_dit_examples_where_dit_converges(name):
     d = bivariates[name]
-    assert_atoms_close(pid(jnp.asarray(dit_to_table(d)), measure="broja", base=2),
-                       dit_atoms("bi", name, "broja"), 1e-6)
+    assert_atoms_close(
+        pid(jnp.asarray(dit_to_table(d)), measure="broja", base=2),
+        dit_atoms("bi", name, "broja"),
+        1e-6,
+    )
 
 
 # ---------------------------------------------------------------------------- properties
@@ -320,8 +323,9 @@ def test_symmetric_under_permuting_sources(measure):
     base = pid(jnp.asarray(table), measure=measure)
     permuted = pid(jnp.asarray(table.transpose(*perm, n)), measure=measure)
     for node, value in permuted.atoms.items():
-        original = tuple(sorted((tuple(sorted(perm[i] for i in s)) for s in node),
-                                key=lambda t: (len(t), t)))
+        original = tuple(
+            sorted((tuple(sorted(perm[i] for i in s)) for s in node), key=lambda t: (len(t), t))
+        )
         assert abs(float(value) - float(base.atoms[original])) < 1e-8, node
 
 
@@ -363,9 +367,7 @@ def test_float32_close_to_float64(measure):
         assert abs(float(r32.atoms[node]) - float(r64.atoms[node])) < tolerance
 
 
-@pytest.mark.parametrize(
-    "shape", [(2, 3, 2), pytest.param((2, 2, 3, 2), marks=pytest.mark.slow)]
-)
+@pytest.mark.parametrize("shape", [(2, 3, 2), pytest.param((2, 2, 3, 2), marks=pytest.mark.slow)])
 @pytest.mark.parametrize("measure", ["mmi", "sx", "imin"])
 def test_grad_finite_at_zeros(measure, shape):
     table = jnp.asarray(_sparse_table(shape, 4), jnp.float32)
@@ -393,8 +395,10 @@ def test_grad_against_central_differences(measure):
     grad = jax.grad(atom)(jnp.asarray(table))
     analytic = float(jnp.sum(grad * direction))
     h = 1e-6
-    numeric = (float(atom(jnp.asarray(table + h * direction)))
-               - float(atom(jnp.asarray(table - h * direction)))) / (2 * h)
+    numeric = (
+        float(atom(jnp.asarray(table + h * direction)))
+        - float(atom(jnp.asarray(table - h * direction)))
+    ) / (2 * h)
     assert abs(analytic - numeric) < 1e-6 * max(1.0, abs(numeric))
 
 
@@ -428,8 +432,19 @@ def test_bad_inputs():
 @pytest.mark.slow
 def test_benchmark_smoke():
     completed = subprocess.run(
-        [sys.executable, "-m", "experiments.bench_pid", "--tables", "4", "--dit-tables", "2",
-         "--repeats", "1", "--shapes", "2x2x2"],
+        [
+            sys.executable,
+            "-m",
+            "experiments.bench_pid",
+            "--tables",
+            "4",
+            "--dit-tables",
+            "2",
+            "--repeats",
+            "1",
+            "--shapes",
+            "2x2x2",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
