@@ -65,14 +65,14 @@ def launch(
     failure: tuple[int, int] | None = None
     deadline = None
     try:
-        while any(child.poll() is None for child in children):
+        while True:
+            # Every child is polled on every round (a returncode is only set by a poll).
+            codes = [child.poll() for child in children]
+            if all(code is not None for code in codes):
+                break
             if failure is None:
                 failure = next(
-                    (
-                        (index, child.returncode)
-                        for index, child in enumerate(children)
-                        if child.returncode not in (None, 0)
-                    ),
+                    ((index, code) for index, code in enumerate(codes) if code not in (None, 0)),
                     None,
                 )
                 if failure is not None:

@@ -23,6 +23,7 @@ from absl import logging
 from ml_collections import config_flags
 
 from infojax.io import RunDirectoryError
+from infojax.io._metrics import MetricsFileError
 from infojax.runs import ConfigError
 from infojax.runs import run
 from infojax.runs.information_plane import config as _default_config
@@ -123,7 +124,7 @@ def main(argv: Sequence[str]) -> int:
         workdir = str(Path("runs") / name)
     try:
         result = run(config, workdir)
-    except (ConfigError, RunDirectoryError) as error:
+    except (ConfigError, RunDirectoryError, MetricsFileError) as error:
         if debug:
             raise
         return _fail(str(error))

@@ -191,3 +191,39 @@ def test_audit_rows():
     assert audit.duplicated == {1: 1}
     assert audit.unexpected == {3: 1, 9: 1}  # ("3", "z") and ("9", "a")
     assert audit.faulty == {1, 3}
+
+
+@pytest.mark.parametrize("cut", [0, 1, 7, None])
+def test_metrics_file_cut_inside_its_header_is_rebuilt_with_a_warning(tmp_path, cut):
+    # Empty (0 bytes) or cut inside the header line: no complete row, so the file is
+    # rebuilt as a deleted one is; a cut after the header's newline is a normal file.
+    path = tmp_path / "metrics.csv"
+    header = ",".join(COLUMNS) + "\n"
+    path.write_text(header[:-1] if cut is None else header[:cut])
+    with pytest.warns(RuntimeWarning, match="ends inside its header line"):
+        metrics = MetricsFile(path, COLUMNS)
+    assert path.read_text() == header
+    assert metrics.keep_rows() == []
+    path.write_text(header)
+    MetricsFile(path, COLUMNS)  # no warning: the header is complete
+    assert path.read_text() == header
+
+
+def test_metrics_file_of_another_run_is_a_metrics_file_error(tmp_path):
+    from infojax.io._metrics import MetricsFileError
+
+    path = tmp_path / "metrics.csv"
+    path.write_text("epoch,other\n1,2\n")
+    with pytest.raises(MetricsFileError, match="not this run's metrics file"):
+        MetricsFile(path, COLUMNS).keep_rows()
+    path.write_text("zzz")  # not a prefix of the header: not repaired either
+    with pytest.raises(MetricsFileError, match="columns"):
+        MetricsFile(path, COLUMNS).keep_rows()
+
+
+@pytest.mark.parametrize("snapshot", ["[]", "3", '"text"', "null"])
+def test_config_snapshot_of_the_wrong_json_type_is_a_run_directory_error(tmp_path, snapshot):
+    (tmp_path / "config.json").write_text(snapshot)
+    with pytest.raises(RunDirectoryError, match="not a config object"):
+        RunDirectory(tmp_path, {"a": 1}).open()
+    assert (tmp_path / "config.json").read_text() == snapshot

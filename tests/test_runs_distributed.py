@@ -279,3 +279,19 @@ def test_two_processes_match_one_ib_curve(tmp_path):
             # Float32 rounding of programs fused for 4 networks or 8.
             np.testing.assert_allclose(multi[name], single[name], rtol=1e-3, atol=1e-4)
     assert (tmp_path / "two" / "summary.md").is_file()
+
+
+def test_launcher_polls_every_child_and_reports_the_first_failure(monkeypatch, capsys):
+    # Process 0 keeps running while process 1 fails: the launcher must see process 1's
+    # status (it once polled only up to the first live child), say so, and terminate
+    # process 0 after the grace period; the exit status is process 1's.
+    def commands(arguments, processes, port):
+        sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+        failing = [sys.executable, "-c", "import time, sys; time.sleep(0.5); sys.exit(3)"]
+        return [sleeper, failing]
+
+    monkeypatch.setattr(launch, "process_commands", commands)
+    started = time.monotonic()
+    assert launch.launch([], processes=2, grace_seconds=1) == 3
+    assert time.monotonic() - started < 30
+    assert "launch: process 1 exited with status 3" in capsys.readouterr().err

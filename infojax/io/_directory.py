@@ -131,6 +131,11 @@ class RunDirectory:
                     f"{path} cannot be read as a config snapshot ({error}); restore it, or "
                     "start the run again in another --workdir."
                 ) from None
+            if not isinstance(saved, dict):
+                raise RunDirectoryError(
+                    f"{path} holds a JSON {type(saved).__name__}, not a config object; "
+                    "restore it, or start the run again in another --workdir."
+                )
             changed = config_differences(saved, self.config, ignore=self.runtime_fields)
             if changed:
                 raise RunDirectoryError(

@@ -6,7 +6,9 @@ from __future__ import annotations
 import collections
 import csv
 import dataclasses
+import io
 import os
+import warnings
 from collections.abc import Callable
 from collections.abc import Hashable
 from collections.abc import Iterable
@@ -17,6 +19,11 @@ from pathlib import Path
 import numpy as np
 
 
+class MetricsFileError(ValueError):
+    """A metrics file whose header is not the run's: it belongs to another kind of run
+    or was overwritten, so its rows cannot be trusted or repaired."""
+
+
 class MetricsFile:
     """An append-only CSV file with a fixed header, safe to resume.
 
@@ -24,6 +31,10 @@ class MetricsFile:
     leaves every finished row on disk; :meth:`keep_rows` (or
     :meth:`keep_epochs_before`) then drops a half-written last line and what the
     resumed run will redo, so it neither loses nor repeats rows.
+
+    A file that is empty or ends inside its header line (a writer killed right after
+    creating it) holds no complete row: it is rebuilt with its header, as a deleted
+    file is, with a ``RuntimeWarning``.
 
     Args:
       path: the CSV file; created with its header when absent.
@@ -35,6 +46,25 @@ class MetricsFile:
         self.columns = tuple(columns)
         if not self.path.exists():
             self._rewrite([])
+        elif self._is_cut_header():
+            warnings.warn(
+                f"{self.path} ends inside its header line (no complete row); rebuilding it "
+                "as if it were absent.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            self._rewrite([])
+
+    def _is_cut_header(self) -> bool:
+        """Whether the file is a prefix of its header line, without the newline."""
+        with self.path.open("rb") as handle:
+            start = handle.read(len(self._header_line()) + 1)
+        return b"\n" not in start and self._header_line().startswith(start)
+
+    def _header_line(self) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(self.columns)
+        return buffer.getvalue().encode()
 
     def keep_rows(self, keep: Callable[[list[str]], bool] | None = None) -> list[list[str]]:
         """Keeps the complete rows for which ``keep(row)`` is true (all when None).
@@ -50,7 +80,7 @@ class MetricsFile:
           The kept rows, as lists of strings.
 
         Raises:
-          ValueError: if the file's header differs from ``columns``.
+          MetricsFileError: if the file's header differs from ``columns``.
         """
         text = self.path.read_text()
         # The last line is '' when the file ends with a newline, and a partly written
@@ -58,7 +88,10 @@ class MetricsFile:
         lines = text.split("\n")
         header = next(csv.reader(lines[:1]), [])
         if tuple(header) != self.columns:
-            raise ValueError(f"{self.path} has columns {header}, expected {list(self.columns)}.")
+            raise MetricsFileError(
+                f"{self.path} has columns {header}, expected {list(self.columns)}: it is "
+                "not this run's metrics file; restore it, or use another --workdir."
+            )
         body = list(csv.reader(lines[1:-1]))
         kept = [
             row for row in body if len(row) == len(self.columns) and (keep is None or keep(row))
