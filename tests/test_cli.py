@@ -95,6 +95,27 @@ def test_unwritable_or_corrupt_workdir(tmp_path):
     corrupt.mkdir()
     (corrupt / "config.json").write_text("{")
     _one_line_error(_run(*SHORT, f"--workdir={corrupt}"), str(corrupt / "config.json"))
+    (corrupt / "config.json").write_text("[]")  # valid JSON, but not a config object
+    _one_line_error(_run(*SHORT, f"--workdir={corrupt}"), "not a config object")
+
+
+@pytest.mark.slow  # three short runs
+def test_metrics_cut_in_its_header_or_empty_is_rebuilt(tmp_path, short_reference):
+    # A metrics file that is empty or ends inside its header (no complete row) is
+    # rebuilt from the checkpoint as a deleted one is, to the same bytes; one of
+    # another run's columns is a one-line error.
+    workdir = tmp_path / "run"
+    assert _run(*SHORT, f"--workdir={workdir}").returncode == 0
+    metrics = workdir / "metrics.csv"
+    header = short_reference.split("\n")[0]
+    for damaged in ("", header[:5]):
+        metrics.write_text(damaged)
+        resumed = _run(*SHORT, f"--workdir={workdir}")
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        assert "ends inside its header line" in resumed.stderr
+        assert metrics.read_text() == short_reference
+    metrics.write_text("epoch,other\n")
+    _one_line_error(_run(*SHORT, f"--workdir={workdir}"), "not this run's metrics file")
 
 
 def test_debug_keeps_the_traceback(tmp_path):
