@@ -583,13 +583,17 @@ TRANSFORM_CASES = {
 
 # Public names that return several values, with their own jit / vmap / grad / dtype
 # tests in test_measures_mixture.py.
-# Tested in tests/test_measures_mixture.py and tests/test_measures_mixture_sampled.py.
+# Tested in tests/test_measures_mixture.py and tests/test_measures_mixture_sampled.py;
+# the partial information decomposition (pid, PartialInformation) in
+# tests/test_measures_pid.py.
 TUPLE_VALUED = {
     "MixtureInformationBounds",
     "MixtureInformationEstimate",
+    "PartialInformation",
     "gaussian_mixture_entropy_bounds",
     "gaussian_mixture_information_bounds",
     "gaussian_mixture_information_estimate",
+    "pid",
 }
 
 

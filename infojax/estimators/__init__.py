@@ -18,6 +18,7 @@ from infojax.estimators._discrete import discrete_entropy
 from infojax.estimators._discrete import discrete_mutual_information
 from infojax.estimators._gaussian import gaussian_copula_mutual_information
 from infojax.estimators._gaussian import gaussian_mutual_information
+from infojax.estimators._gaussian_pid import gaussian_pid
 from infojax.estimators._higher_order import MultipletInformation
 from infojax.estimators._higher_order import gaussian_copula_dual_total_correlation
 from infojax.estimators._higher_order import gaussian_copula_o_information
@@ -59,6 +60,7 @@ __all__ = [
     "gaussian_dual_total_correlation",
     "gaussian_mutual_information",
     "gaussian_o_information",
+    "gaussian_pid",
     "gaussian_total_correlation",
     "get_estimator",
     "histogram_mutual_information",
