@@ -2,6 +2,7 @@
 function, many seeds with ``vmap``, epochs with ``lax.scan``, the seed axis sharded
 over devices."""
 
+from infojax.training._gradient_statistics import GradientStatistics
 from infojax.training._optimizers import make_optimizer
 from infojax.training._seeds import SEED_AXIS
 from infojax.training._seeds import padded_seed_count
@@ -17,6 +18,7 @@ from infojax.training._trainer import shuffled_indices
 
 __all__ = [
     "SEED_AXIS",
+    "GradientStatistics",
     "LossFn",
     "TrainState",
     "Trainer",

@@ -17,6 +17,12 @@ import jax.numpy as jnp
 import optax
 from flax import nnx
 
+from infojax.training._gradient_statistics import GradientMoments
+from infojax.training._gradient_statistics import GradientStatistics
+from infojax.training._gradient_statistics import add_gradient
+from infojax.training._gradient_statistics import finish_moments
+from infojax.training._gradient_statistics import start_moments
+
 # Random key bits per item over all sorting rounds of ``shuffled_indices``.
 _SHUFFLE_KEY_BITS = 32
 
@@ -168,6 +174,56 @@ class Trainer:
         Returns:
           The state after the epoch, with its key advanced.
         """
+        return self._epoch(state, x, y, None)[0]
+
+    def train_epoch_with_gradient_statistics(
+        self, state: TrainState, x: jax.Array, y: jax.Array
+    ) -> tuple[TrainState, dict[str, GradientStatistics]]:
+        r""":meth:`train_epoch`, and the statistics of its minibatch gradients per kernel.
+
+        The epoch is the one :meth:`train_epoch` runs (same minibatches, noise keys
+        and optimizer steps: the returned state is bit-identical). Besides, for every
+        weight matrix (each ``kernel`` leaf of the parameters, named by its path, e.g.
+        ``"hidden_layers/0/kernel"`` and ``"output_layer/kernel"`` for an
+        :class:`infojax.models.MLP`; biases are left out), the gradients :math:`g_b` of the
+        minibatch losses (those the optimizer steps use, the last, smaller batch
+        included) give :class:`GradientStatistics`: the norm of their mean, the norm
+        of their elementwise standard deviation and the ratio, the signal-to-noise
+        ratio whose fall marks the end of the drift phase of Shwartz-Ziv & Tishby
+        (2017), computed as in the reference code of Saxe et al. (2018):
+
+        .. math::
+
+            \text{grad\_mean} = \Big\lVert \frac1B \sum_b g_b \Big\rVert_2, \qquad
+            \text{grad\_std} = \Big\lVert \sqrt{\tfrac1B \textstyle\sum_b
+                (g_b - \bar g)^2} \Big\rVert_2.
+
+        One seed, like :meth:`train_epoch`: ``jax.jit`` it, ``jax.vmap`` it over stacked
+        states. The moments are accumulated in the scan (Welford), so memory does not
+        grow with the number of minibatches.
+
+        Args:
+          state: the seed's state.
+          x: training inputs, shape ``(n, ...)``.
+          y: training targets, shape ``(n, ...)``.
+
+        Returns:
+          ``(state, statistics)``: the state after the epoch, and a dict from kernel
+          name to :class:`GradientStatistics` of scalars (the gradients' units).
+
+        References:
+          R. Shwartz-Ziv and N. Tishby, "Opening the black box of deep neural networks
+          via information", 2017, https://arxiv.org/abs/1703.00810.
+          A. M. Saxe et al., "On the information bottleneck theory of deep learning",
+          ICLR 2018, https://openreview.net/forum?id=ry_WPG-A-.
+        """
+        state, moments = self._epoch(state, x, y, start_moments(state.params))
+        return state, finish_moments(moments, state.params)
+
+    def _epoch(
+        self, state: TrainState, x: jax.Array, y: jax.Array, moments: GradientMoments | None
+    ) -> tuple[TrainState, GradientMoments | None]:
+        """The epoch of :meth:`train_epoch`, adding each gradient to ``moments`` if given."""
         x, y = jnp.asarray(x), jnp.asarray(y)
         n = x.shape[0]
         n_batches = -(-n // self.batch_size)
@@ -190,10 +246,13 @@ class Trainer:
             return jnp.sum(batch_weights * losses) / jnp.sum(batch_weights)
 
         def step(carry, batch):
-            params, opt_state = carry
+            params, opt_state, moments = carry
             grads = jax.grad(batch_loss)(params, state.rest, *batch)
             updates, opt_state = self.optimizer.update(grads, opt_state, params)
-            return (optax.apply_updates(params, updates), opt_state), None
+            if moments is not None:
+                moments = add_gradient(moments, grads)
+            return (optax.apply_updates(params, updates), opt_state, moments), None
 
-        (params, opt_state), _ = jax.lax.scan(step, (state.params, state.opt_state), batches)
-        return TrainState(params, state.rest, opt_state, key)
+        carry = (state.params, state.opt_state, moments)
+        (params, opt_state, moments), _ = jax.lax.scan(step, carry, batches)
+        return TrainState(params, state.rest, opt_state, key), moments
