@@ -21,6 +21,8 @@ from infojax.measures._mixture import gaussian_mixture_entropy_bounds
 from infojax.measures._mixture import gaussian_mixture_information_bounds
 from infojax.measures._mixture_sampled import MixtureInformationEstimate
 from infojax.measures._mixture_sampled import gaussian_mixture_information_estimate
+from infojax.measures._noisy_network import NoisyNetworkInformation
+from infojax.measures._noisy_network import noisy_network_input_information
 from infojax.measures._pid import PartialInformation
 from infojax.measures._pid import pid
 from infojax.measures._tables import conditional_entropy
@@ -40,6 +42,7 @@ from infojax.measures._tables import variation_of_information
 __all__ = [
     "MixtureInformationBounds",
     "MixtureInformationEstimate",
+    "NoisyNetworkInformation",
     "PartialInformation",
     "conditional_entropy",
     "conditional_mutual_information",
@@ -61,6 +64,7 @@ __all__ = [
     "kl_divergence_from_logits",
     "mutual_information",
     "mutual_information_from_logits",
+    "noisy_network_input_information",
     "normalized_mutual_information",
     "o_information",
     "o_information_gradients",

@@ -4,6 +4,7 @@ learned densities of information-bottleneck objectives."""
 from infojax.models._mlp import ACTIVATIONS
 from infojax.models._mlp import MLP
 from infojax.models._mlp import get_activation
+from infojax.models._noisy_centres import noisy_layer_centres
 from infojax.models._stochastic import ClassConditionalGaussian
 from infojax.models._stochastic import GaussianEncoder
 from infojax.models._stochastic import GaussianMixturePrior
@@ -17,4 +18,5 @@ __all__ = [
     "GaussianMixturePrior",
     "NoisyEncoder",
     "get_activation",
+    "noisy_layer_centres",
 ]
