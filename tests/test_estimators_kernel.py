@@ -301,3 +301,45 @@ def test_hsic_transformations_and_bad_input():
         hsic(xs[0], ys[0][:-1])
     with pytest.raises(ValueError, match="`y` contains inf"):
         hsic(xs[0], np.full(50, np.inf))
+
+
+@pytest.mark.parametrize("scale", [1e20, 1e30, 1e-30])
+def test_automatic_bandwidths_are_scale_equivariant_in_float32(scale):
+    # Scott's rule and the median heuristic scale with the data, so the Gram matrices,
+    # and every value, are those of scale 1 (NaN at 1e20, "bandwidth is 0" at 1e-30
+    # before: the squares over- or underflowed float32).
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(150, 2)).astype(np.float32)
+    y = (x + rng.normal(size=(150, 2))).astype(np.float32)
+    sx, sy = np.float32(scale) * x, np.float32(scale) * y
+    np.testing.assert_allclose(matrix_renyi_entropy(sx), matrix_renyi_entropy(x), rtol=1e-4)
+    np.testing.assert_allclose(
+        matrix_renyi_mutual_information(sx, sy), matrix_renyi_mutual_information(x, y), rtol=1e-4
+    )
+    np.testing.assert_allclose(hsic(sx, sy), hsic(x, y), rtol=1e-4)
+    # An explicit bandwidth scaled alike gives the same value too.
+    np.testing.assert_allclose(
+        hsic(sx, sy, sigma_x=2.0 * scale, sigma_y=3.0 * scale),
+        hsic(x, y, sigma_x=2.0, sigma_y=3.0),
+        rtol=1e-4,
+    )
+
+
+def test_parameters_beyond_the_dtype_range_are_clear_errors():
+    t = np.random.default_rng(12).normal(size=(40, 2)).astype(np.float32)
+    with pytest.raises(ValueError, match="`noise_variance`=1e\\+39 is outside the range"):
+        kde_entropy(t, noise_variance=1e39)
+    with pytest.raises(ValueError, match="`sigma`=1e-40 is outside the range of float32"):
+        matrix_renyi_entropy(t, sigma=1e-40)
+    with pytest.raises(ValueError, match="`sigma_x`=1e\\+39 is outside the range of float32"):
+        hsic(t, t, sigma_x=1e39)
+    with pytest.raises(TypeError, match="`labels` must be a real numeric array"):
+        kde_label_information(t, ["a"] * 40, noise_variance=0.1)
+
+
+@pytest.mark.float64
+def test_a_large_noise_variance_takes_the_float64_path():
+    # The remedy the error names: float64 samples hold noise variance 1e39, and the
+    # input information of well-separated points is then ~0 (noise swamps them).
+    t = np.random.default_rng(12).normal(size=(40, 2))
+    assert abs(float(kde_input_information(t, noise_variance=1e39))) < 1e-9

@@ -420,3 +420,24 @@ def test_equal_stds_traced_under_jit_match_eager():
         compiled = jax.jit(bounds)(means, log_std)
         for value, expected in zip(compiled, eager, strict=True):
             np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1e30, 1e-30, 1e20])
+def test_information_bounds_are_scale_free_in_float32(scale):
+    # Means and standard deviations scaled alike leave every divergence unchanged:
+    # the bounds are those of scale 1 (they were [-0, -0] at 1e30 and 1e-30), and the
+    # entropy bounds move by exactly d log(scale).
+    rng = np.random.default_rng(13)
+    means = rng.normal(size=(60, 2)).astype(np.float32)
+    stds = rng.uniform(0.2, 0.6, size=(60, 1)).astype(np.float32)
+    s = np.float32(scale)
+    labels = (means[:, 0] > 0).astype(np.int32)
+    scaled = gaussian_mixture_information_bounds(means * s, stds * s, labels)
+    unit = gaussian_mixture_information_bounds(means, stds, labels)
+    for a, b in zip(scaled, unit, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        gaussian_mixture_entropy_bounds(means * s, stds * s),
+        np.asarray(gaussian_mixture_entropy_bounds(means, stds)) + 2 * np.log(scale),
+        rtol=1e-5,
+    )
