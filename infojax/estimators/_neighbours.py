@@ -19,7 +19,10 @@ contains every point within the mixed distance) and measures the candidates with
 formula of the JAX path, so both backends count the same points; it is slower than
 the max-norm KD-tree path.
 
-Backends. Two exact implementations give the same per-point statistics:
+Backends. Two exact implementations give the same per-point statistics (in float32
+up to rounding: the KD-tree measures float32 samples in float64 on the host, where a
+difference of two samples is exact, so a distance that float32 rounds onto a radius
+can be counted on one backend and not the other; float64 samples agree exactly):
 
 * ``"jax"``: pure JAX in row blocks of ``block_size`` query points against all n
   points (memory ``block_size * n`` per distance matrix, never n x n). Works under
