@@ -47,6 +47,11 @@ def reference_epoch(trainer, state, x, y):
         model = nnx.merge(trainer.graphdef, params, state.rest)
         return jnp.mean(trainer.loss_fn(batch_key, model, x[rows], y[rows]))
 
+    @jax.jit
+    def apply(grads, opt_state, params):
+        updates, opt_state = trainer.optimizer.update(grads, opt_state, params)
+        return optax.apply_updates(params, updates), opt_state
+
     gradient = jax.jit(jax.grad(loss))  # one minibatch at a time; compiled for speed
     for b in range(n_batches):
         rows = order[b * trainer.batch_size : (b + 1) * trainer.batch_size]
@@ -55,8 +60,7 @@ def reference_epoch(trainer, state, x, y):
             path = name.split("/")
             leaf = grads[path[0]][int(path[1])] if len(path) == 3 else grads[path[0]]
             gradients[name].append(np.asarray(leaf[path[-1]][...], np.float64).ravel())
-        updates, opt_state = trainer.optimizer.update(grads, opt_state, params)
-        params = optax.apply_updates(params, updates)
+        params, opt_state = apply(grads, opt_state, params)
     model = nnx.merge(trainer.graphdef, params, state.rest)
     matrices = {
         "hidden_layers/0/kernel": model.hidden_layers[0].kernel[...],
@@ -80,12 +84,18 @@ def assert_statistics_close(statistics, expected, rtol):
         np.testing.assert_allclose(np.asarray(statistics[name]), expected[name], rtol=rtol)
 
 
+# One trainer and its compiled epochs, shared by the float32 tests (compiling dominates).
+TRAINER = make_trainer(optax.adam(0.05))
+PLAIN_EPOCH = jax.jit(TRAINER.train_epoch)
+EPOCH = jax.jit(TRAINER.train_epoch_with_gradient_statistics)
+
+
 def test_statistics_match_a_batch_by_batch_loop():
-    trainer = make_trainer(optax.adam(0.05))
+    trainer = TRAINER
     x, y = data()  # 70 = 4 batches of 16 and one of 6
     state = trainer.init(jax.random.key(0))
-    state = jax.jit(trainer.train_epoch)(state, x, y)  # statistics of a second epoch
-    new_state, statistics = jax.jit(trainer.train_epoch_with_gradient_statistics)(state, x, y)
+    state = PLAIN_EPOCH(state, x, y)  # statistics of a second epoch
+    new_state, statistics = EPOCH(state, x, y)
     params, expected = reference_epoch(trainer, state, x, y)
     assert_statistics_close(statistics, expected, rtol=2e-4)
     for leaf, reference in zip(
@@ -95,14 +105,11 @@ def test_statistics_match_a_batch_by_batch_loop():
 
 
 def test_state_is_bit_identical_to_train_epoch():
-    trainer = make_trainer(optax.adam(0.05))
     x, y = data()
-    plain_epoch = jax.jit(trainer.train_epoch)
-    epoch = jax.jit(trainer.train_epoch_with_gradient_statistics)
-    plain = with_statistics = trainer.init(jax.random.key(2))
+    plain = with_statistics = TRAINER.init(jax.random.key(2))
     for _ in range(2):
-        plain = plain_epoch(plain, x, y)
-        with_statistics, _ = epoch(with_statistics, x, y)
+        plain = PLAIN_EPOCH(plain, x, y)
+        with_statistics, _ = EPOCH(with_statistics, x, y)
     for a, b in zip(
         jax.tree.leaves((plain.params, plain.opt_state)),
         jax.tree.leaves((with_statistics.params, with_statistics.opt_state)),
@@ -115,15 +122,13 @@ def test_state_is_bit_identical_to_train_epoch():
 
 
 def test_vmap_over_seeds_matches_each_seed():
-    trainer = make_trainer(optax.adam(0.05))
     x, y = data()
-    states = jax.vmap(trainer.init)(jax.random.split(jax.random.key(3), 2))
-    epoch = jax.jit(trainer.train_epoch_with_gradient_statistics)
-    _, statistics = jax.jit(jax.vmap(epoch, (0, None, None)))(states, x, y)
+    states = jax.vmap(TRAINER.init)(jax.random.split(jax.random.key(3), 2))
+    _, statistics = jax.jit(jax.vmap(EPOCH, (0, None, None)))(states, x, y)
     assert statistics["output_layer/kernel"].grad_snr.shape == (2,)
     for seed in range(2):
         # Each seed's own epoch is checked against the loop above.
-        _, expected = epoch(jax.tree.map(lambda leaf, s=seed: leaf[s], states), x, y)
+        _, expected = EPOCH(jax.tree.map(lambda leaf, s=seed: leaf[s], states), x, y)
         for name in KERNELS:
             np.testing.assert_allclose(
                 [field[seed] for field in statistics[name]], expected[name], rtol=1e-5
