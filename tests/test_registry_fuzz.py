@@ -15,6 +15,9 @@ at the extreme scales and every bad-input case; float64, the intermediate scales
 the neural estimators (short fits) are ``slow``.
 """
 
+import collections
+import json
+import os
 import re
 
 import jax
@@ -68,6 +71,24 @@ BOUNDS_PENDING = "issue 27, bounds items pending"
 NAMED = re.compile(r"`\w+`")
 
 
+# Cases classified, by (dtype, class): written as JSON to $INFOJAX_FUZZ_COUNTS at the
+# end of the module when that variable is set (for the counts of a report).
+COUNTS = collections.Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts():
+    yield
+    path = os.environ.get("INFOJAX_FUZZ_COUNTS")
+    if path:
+        with open(path, "w") as handle:
+            json.dump({f"{d} {c}": n for (d, c), n in sorted(COUNTS.items())}, handle)
+
+
+def _count(kind):
+    COUNTS[np.dtype(_dtype()).name, kind] += 1
+
+
 def _dtype():
     return jnp.result_type(float)
 
@@ -117,15 +138,29 @@ def assert_clear_error(result, case):
     kind, detail = result
     assert kind == "error", f"{case}: a value ({detail}) where an error is due"
     assert NAMED.search(detail), f"{case}: the error names no argument: {detail}"
+    _count("clear error")
 
 
 def assert_value_or_clear_error(result, expected, atol, case):
     kind, detail = result
     if kind == "error":
         assert NAMED.search(detail), f"{case}: the error names no argument: {detail}"
+        _count("clear error")
         return
     assert np.isfinite(detail), f"{case}: {detail} where a value or an error is due"
     np.testing.assert_allclose(detail, expected, atol=atol, rtol=atol, err_msg=case)
+    _count("correct value")
+
+
+def assert_finite_or_clear_error(result, case):
+    """For cases with no reference: a clear error, or a finite value (counted apart)."""
+    kind, detail = result
+    if kind == "error":
+        assert NAMED.search(detail), f"{case}: the error names no argument: {detail}"
+        _count("clear error")
+        return
+    assert np.isfinite(detail), f"{case}: {detail} where a value or an error is due"
+    _count("finite value, no reference")
 
 
 # The default run fuzzes one estimator of each family that shares its code with the
@@ -147,6 +182,9 @@ def params(specs, *, dtypes=("float32", "float64"), slow_all=False, case=None, s
             marks = []
             if (case, spec.name) in KNOWN:
                 marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[case, spec.name]))
+            if case == "scales" and spec.name in NEURAL:
+                # Not strict: the standardize preprocessing fails at some scales only.
+                marks.append(pytest.mark.xfail(strict=False, reason=BOUNDS_PENDING))
             if dtype == "float64":
                 marks.append(pytest.mark.float64)
             if slow_all or dtype == "float64" or spec.name in slow:
@@ -198,17 +236,15 @@ def _check_scales(spec, scales):
         assert_value_or_clear_error(result, reference + shift, atol, f"{spec.name} x {scale:g}")
 
 
-@pytest.mark.parametrize("spec", params(CONTINUOUS))
+@pytest.mark.parametrize("spec", params(CONTINUOUS, case="scales"))
 def test_extreme_scales_give_the_scale_one_value_or_a_clear_error(spec):
-    if spec.name in NEURAL:
-        pytest.xfail(BOUNDS_PENDING)
     _check_scales(spec, SCALES)
 
 
-@pytest.mark.parametrize("spec", params(CONTINUOUS, dtypes=("float32",), slow_all=True))
+@pytest.mark.parametrize(
+    "spec", params(CONTINUOUS, dtypes=("float32",), slow_all=True, case="scales")
+)
 def test_intermediate_scales(spec):
-    if spec.name in NEURAL:
-        pytest.xfail(BOUNDS_PENDING)
     _check_scales(spec, SLOW_SCALES)
 
 
@@ -269,11 +305,7 @@ def test_ties_constant_columns_and_minimal_n(spec):
     kind, reference = outcome(spec, samples)
     assert kind == "value"
     # Ties: an estimator of continuous densities raises; any other gives a finite value.
-    kind, value = outcome(spec, _ties(spec, samples))
-    if kind == "error":
-        assert NAMED.search(value), value
-    else:
-        assert np.isfinite(value), f"{spec.name}: ties give {value}"
+    assert_finite_or_clear_error(outcome(spec, _ties(spec, samples)), f"{spec.name}: ties")
     # A constant column appended to the first argument: mutual information (and its
     # relatives) are unchanged; a differential entropy is undefined (an error).
     first = samples[0]
@@ -283,10 +315,7 @@ def test_ties_constant_columns_and_minimal_n(spec):
         result = outcome(spec, widened)
         if spec.name in NEURAL or spec.name in DEFAULTS_FOLLOW_COLUMNS:
             # A refit changes a neural estimate; column-following defaults change.
-            if result[0] == "error":
-                assert NAMED.search(result[1]), result[1]
-            else:
-                assert np.isfinite(result[1]), f"{spec.name}: constant column: {result[1]}"
+            assert_finite_or_clear_error(result, f"{spec.name}: constant column")
         elif spec.quantity == "entropy" and spec.inputs != "discrete":
             if "noise_variance" in spec.defaults:
                 # H(T, c + noise) = H(T) + the noise entropy of the constant dimension.
@@ -309,6 +338,7 @@ def test_one_sample_is_a_clear_error_or_the_closed_form(spec):
     result = outcome(spec, tuple(a[:1] for a in samples))
     if result[0] == "error":
         assert NAMED.search(result[1]), result[1]
+        _count("clear error")
         return
     value = result[1]
     assert np.isfinite(value), f"{spec.name}: n = 1 gives {value}"
@@ -324,6 +354,9 @@ def test_one_sample_is_a_clear_error_or_the_closed_form(spec):
         np.testing.assert_allclose(value, closed_form, rtol=1e-5)
     else:
         assert spec.inputs == "discrete", f"{spec.name}: n = 1 gives {value}"
+        _count("finite value, no reference")
+        return
+    _count("correct value")
 
 
 JITTABLE = [spec for spec in SPECS if spec.jittable and spec.name not in NEURAL]
@@ -362,5 +395,7 @@ def test_under_jit_ties_and_small_alphabets_give_nan_not_a_plausible_value(spec)
     for got in (jitted, *batched):
         if eager[0] == "error":
             assert np.isnan(got), f"{spec.name}: {got} under jit or vmap, eager {eager}"
+            _count("NaN under jit where eager raises")
         else:
             np.testing.assert_allclose(got, eager[1], rtol=1e-4, atol=1e-5)
+            _count("correct value")
