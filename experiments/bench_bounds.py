@@ -42,8 +42,8 @@ import optax
 from flax import nnx
 
 from infojax import bounds
-from infojax.bounds._fit import _batch_indices
 from infojax.bounds._fit import build_critic
+from infojax.bounds._held_out import epoch_batches
 
 
 def correlated_gaussians(key: jax.Array, n: int, dim: int, mutual_information: float):
@@ -105,7 +105,10 @@ def throughput(args: argparse.Namespace, dim: int) -> dict[str, float]:
 
     keys = jax.random.split(jax.random.key(1), args.critics)
     states = jax.vmap(lambda k: init(k)[1])(keys)
-    indices = jax.vmap(lambda k: _batch_indices(k, settings))(keys)
+    indices = jax.vmap(
+        lambda k: epoch_batches(k, settings.n_train, settings.batch_size, settings.schedule)
+    )(keys)
+    indices = indices.reshape(args.critics, -1, settings.batch_size)
     first_state = jax.tree.map(lambda leaf: leaf[0], states)
     first_indices = indices[0]
 

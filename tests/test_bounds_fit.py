@@ -498,7 +498,7 @@ def test_bad_new_options_raise_clear_errors(kwargs, error, match):
 
 
 def test_gaussianize_maps_each_column_monotonically_to_normal_scores():
-    from infojax.bounds._fit import _gaussianized
+    from infojax.bounds._held_out import gaussianized as _gaussianized
 
     rng = np.random.default_rng(0)
     samples = jnp.asarray(rng.standard_cauchy((500, 3)))

@@ -1,4 +1,9 @@
-"""Variational (neural) bounds on mutual information, critics, and the loop that fits them."""
+"""Variational (neural) bounds on mutual information, critics, and the loop that fits them.
+
+``fit_mutual_information`` is the entry point; ``make_settings``, ``make_train_step``
+and ``make_held_out_evaluation`` are the low-level API: the checked settings and the
+pieces of its loop, for writing a loop of one's own.
+"""
 
 from infojax.bounds import _estimators  # noqa: F401  (registers neural_* estimators)
 from infojax.bounds._bounds import BOUNDS
@@ -23,19 +28,19 @@ from infojax.bounds._critics import ConcatenatedCritic
 from infojax.bounds._critics import GaussianConditional
 from infojax.bounds._critics import SeparableCritic
 from infojax.bounds._critics import score_matrix
-from infojax.bounds._fit import DEFAULTS
 from infojax.bounds._fit import FitDiagnostics
-from infojax.bounds._fit import FitSettings
 from infojax.bounds._fit import MutualInformationFit
-from infojax.bounds._fit import default_optimizer
 from infojax.bounds._fit import fit_mutual_information
 from infojax.bounds._fit import make_held_out_evaluation
-from infojax.bounds._fit import make_settings
 from infojax.bounds._fit import make_train_step
 from infojax.bounds._latent import CrossPredictiveAutoencoder
 from infojax.bounds._latent import LatentMutualInformationFit
 from infojax.bounds._latent import fit_latent_mutual_information
 from infojax.bounds._latent import latent_mutual_information
+from infojax.bounds._settings import DEFAULTS
+from infojax.bounds._settings import FitSettings
+from infojax.bounds._settings import default_optimizer
+from infojax.bounds._settings import make_settings
 
 __all__ = [
     "BOUNDS",

@@ -1,21 +1,23 @@
-"""Fitting a critic to a bound: the whole Optax loop compiled with ``lax.scan``.
+"""Fitting a critic to a bound, and the fit's result and diagnostics.
 
 The NNX critic is split once into its graph (static) and its state (a pytree of
 arrays); every step merges them, scores a minibatch, and applies an Optax update to the
-state. Steps run in ``lax.scan`` (rounds of ``eval_every`` steps, each followed by a
-held-out evaluation), so the loop is one compiled program that ``jax.vmap`` can batch
-over seeds or tasks.
+state. The steps run in the held-out loop of :mod:`infojax.bounds._held_out` (rounds
+of ``eval_every`` steps in ``lax.scan``, each followed by a held-out evaluation), so
+the fit is one compiled program that ``jax.vmap`` can batch over seeds or tasks. Its
+settings are checked and frozen in :mod:`infojax.bounds._settings`.
+
+Low-level API: :func:`~infojax.bounds.make_settings`, :func:`make_train_step`,
+:func:`make_held_out_evaluation` and :func:`build_critic` are the pieces of the loop,
+public for those who write their own (``experiments/bench_bounds.py`` times them).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import warnings
 from collections.abc import Mapping
-from collections.abc import Sequence
-from types import MappingProxyType
 from typing import Any
 
 import jax
@@ -27,139 +29,26 @@ from flax import struct
 from jax.typing import ArrayLike
 
 from infojax._numerics import to_base
-from infojax._validation import as_samples
-from infojax._validation import check_base
 from infojax._validation import check_key
-from infojax._validation import check_same_length
 from infojax.bounds._bounds import BoundSpec
 from infojax.bounds._bounds import get_bound
-from infojax.bounds._critics import CONDITIONAL_MODELS
 from infojax.bounds._critics import CRITICS
 from infojax.bounds._critics import score_matrix
-
-DEFAULT_LEARNING_RATE = 1e-3
-
-
-def default_optimizer(learning_rate: float = DEFAULT_LEARNING_RATE) -> optax.GradientTransformation:
-    """``optax.adam(learning_rate)``, one object per rate so compiled loops are reused."""
-    return _adam(float(learning_rate))
-
-
-@functools.cache
-def _adam(learning_rate: float) -> optax.GradientTransformation:
-    return optax.adam(learning_rate)
-
-
-def _frozen(options: Mapping[str, Any] | None, name: str) -> tuple[tuple[str, Any], ...]:
-    if options is None:
-        return ()
-    if not isinstance(options, Mapping):
-        raise TypeError(f"`{name}` must be a mapping of option names to values.")
-    frozen = []
-    for key, value in sorted(options.items()):
-        if isinstance(value, list):
-            value = tuple(value)
-        try:
-            hash(value)
-        except TypeError:
-            raise TypeError(f"`{name}[{key!r}]` must be hashable, got {value!r}.") from None
-        frozen.append((key, value))
-    return tuple(frozen)
-
-
-SELECTIONS = ("best", "last")
-PREPROCESSING = ("standardize", "gaussianize")
-
-# The defaults of fit_mutual_information and of the registered neural_* estimators,
-# chosen by experiments/sweep_bounds.py on the ground-truth suite (README, "Neural
-# bounds: defaults").
-DEFAULTS = MappingProxyType(
-    {
-        "steps": 5000,
-        "batch_size": 256,
-        "eval_every": 50,
-        "patience": 20,
-        "held_out_fraction": 0.2,
-        "report_fraction": 0.0,
-        "preprocess": "gaussianize",
-        "learning_rate": DEFAULT_LEARNING_RATE,
-        "hidden_sizes": (32, 32),
-        "embedding_dim": 16,
-        "activation": "silu",
-    }
-)
+from infojax.bounds._held_out import epoch_batches
+from infojax.bounds._held_out import gaussianized
+from infojax.bounds._held_out import shuffled
+from infojax.bounds._held_out import standardized
+from infojax.bounds._held_out import train_held_out
+from infojax.bounds._settings import DEFAULTS
+from infojax.bounds._settings import FitSettings
+from infojax.bounds._settings import make_settings
+from infojax.bounds._settings import paired_samples
+from infojax.bounds._settings import positive_int
 
 # Thresholds of the diagnostics (nats).
 _CEILING_MARGIN = 1.0
 _GAP_TOLERANCE = 0.1
 _GAP_FRACTION = 0.2
-
-
-@dataclasses.dataclass(frozen=True)
-class FitSettings:
-    """Everything that fixes the compiled loop (hashable; static under ``jit``).
-
-    Attributes:
-      bound: name in :data:`~infojax.bounds.BOUNDS`.
-      critic: name in :data:`~infojax.bounds.CRITICS`.
-      steps: optimisation steps.
-      batch_size: pairs per training batch (the score matrix is batch x batch).
-      eval_batch_size: pairs per held-out batch.
-      eval_every: steps between held-out evaluations.
-      n_train, n_held_out, n_report: sizes of the random train / held-out (selection)
-        / report split; ``n_report`` 0 reports on the held-out rows.
-      selection: ``"best"`` (the critic of the best held-out value; CLUB:
-        log-likelihood) or ``"last"``.
-      preprocess: ``"standardize"`` or ``"gaussianize"`` (see
-        :func:`fit_mutual_information`).
-      smoothing: momentum of the moving average of the held-out curve.
-      patience: held-out evaluations without improvement before stopping (None: never).
-      min_delta: smallest improvement of the selection criterion that counts.
-      bound_options, critic_options: sorted ``(name, value)`` pairs.
-      optimizer: the Optax transformation.
-      base: logarithm base of reported values (None: nats).
-    """
-
-    bound: str
-    critic: str
-    steps: int
-    batch_size: int
-    eval_batch_size: int
-    eval_every: int
-    n_train: int
-    n_held_out: int
-    n_report: int
-    selection: str
-    preprocess: str
-    smoothing: float
-    patience: int | None
-    min_delta: float
-    bound_options: tuple[tuple[str, Any], ...]
-    critic_options: tuple[tuple[str, Any], ...]
-    optimizer: optax.GradientTransformation = dataclasses.field(repr=False)
-    base: float | None
-
-    @property
-    def rounds(self) -> int:
-        """Number of held-out evaluations."""
-        return math.ceil(self.steps / self.eval_every)
-
-    @property
-    def n(self) -> int:
-        """Number of sample pairs."""
-        return self.n_train + self.n_held_out + self.n_report
-
-    @property
-    def report_batches(self) -> int:
-        """Number of batches the estimate averages (its standard error's sample)."""
-        return (self.n_report or self.n_held_out) // self.eval_batch_size
-
-    @property
-    def unit(self) -> str:
-        """``"nats"``, ``"bits"`` or ``"log<base> units"``."""
-        if self.base is None:
-            return "nats"
-        return "bits" if self.base == 2 else f"log{self.base:g} units"
 
 
 @struct.dataclass
@@ -235,16 +124,20 @@ class MutualInformationFit:
         rounds = np.arange(1, settings.rounds + 1) * settings.eval_every
         return np.minimum(rounds, settings.steps)
 
-    def interval(self, level: float = 0.95) -> tuple[float, float, float]:
-        """``(estimate, low, high)``: a ``level`` confidence interval of the estimate.
+    def interval(
+        self, confidence: float = 0.95, *, level: float | None = None
+    ) -> tuple[float, float, float]:
+        """``(estimate, low, high)``: a ``confidence`` interval of the estimate.
 
         One fit: ``estimate ± z * standard_error`` (normal quantile; the spread of the
         report batches only, not of the training). Several seeds (a leading axis): the
         mean over seeds ± the Student-t quantile times the standard error of that mean,
         which covers the whole procedure (split, initialisation, batches).
+
+        ``confidence`` is the coverage, in (0, 1), named as in
+        :func:`infojax.stats.bootstrap_ci`; ``level`` is its former name (deprecated).
         """
-        if not 0 < level < 1:
-            raise ValueError(f"`level` must lie in (0, 1), got {level!r}.")
+        level = _confidence(confidence, level, "interval")
         import scipy.stats  # loaded here: `import infojax` stays light
 
         estimates = np.asarray(self.estimate, np.float64)
@@ -262,12 +155,14 @@ class MutualInformationFit:
                 half = scipy.stats.t.ppf(0.5 + level / 2, seeds - 1) * spread
         return center, center - half, center + half
 
-    def summary(self, level: float = 0.95) -> str:
+    def summary(self, confidence: float = 0.95, *, level: float | None = None) -> str:
         """One line to report, e.g. ``"1.02 ± 0.03 nats (infonce, n = 5000, 5 seeds, ...)"``.
 
         ± is the standard error (over seeds when there are several, else over the
-        report batches), followed by the ``level`` interval of :meth:`interval`.
+        report batches), followed by the ``confidence`` interval of :meth:`interval`
+        (``level``: its former name, deprecated).
         """
+        level = _confidence(confidence, level, "summary")
         center, low, high = self.interval(level)
         settings = self.settings
         estimates = np.asarray(self.estimate, np.float64).reshape(-1)
@@ -290,6 +185,23 @@ class MutualInformationFit:
         named when any seed shows it.
         """
         return _problems(self)
+
+
+def _confidence(confidence: float, level: float | None, method: str) -> float:
+    """The coverage of an interval, from ``confidence`` or the deprecated ``level``."""
+    if level is not None:
+        warnings.warn(
+            f"MutualInformationFit.{method}(level=...) is deprecated: use `confidence` "
+            "(the name infojax.stats.bootstrap_ci uses).",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        confidence = level
+    if not 0 < confidence < 1:
+        raise ValueError(
+            f"`confidence` (the confidence level) must lie in (0, 1), got {confidence!r}."
+        )
+    return confidence
 
 
 def build_critic(
@@ -315,6 +227,8 @@ def build_critic(
 
 def make_train_step(settings: FitSettings, graphdef: nnx.GraphDef):
     """One optimisation step ``(params, opt_state, bound_state), (x, y) -> (new, value)``.
+
+    Low-level API (what :func:`fit_mutual_information` runs in its loop).
 
     ``value`` is the reported bound on the batch (nats). The step is pure: it merges
     ``graphdef`` with ``params`` to score the batch and returns the updated pytrees.
@@ -372,6 +286,8 @@ def _batch_values(settings: FitSettings, graphdef: nnx.GraphDef):
 def make_held_out_evaluation(settings: FitSettings, graphdef: nnx.GraphDef):
     """``evaluate(params, bound_state, x, y) -> (value, objective)`` averaged over batches.
 
+    Low-level API (what :func:`fit_mutual_information` runs after each round).
+
     The held-out samples are cut into ``n_held_out // eval_batch_size`` disjoint
     batches (evaluated one after another to bound memory); ``objective`` is the
     training objective (what selection watches for CLUB), ``value`` the
@@ -386,71 +302,12 @@ def make_held_out_evaluation(settings: FitSettings, graphdef: nnx.GraphDef):
     return evaluate
 
 
-def _batch_indices(key: jax.Array, settings: Any) -> jax.Array:
-    """``(rounds * eval_every, batch_size)`` training indices: epochs of disjoint batches.
-
-    Each epoch is a fresh permutation of the training rows cut into whole batches, so a
-    batch never holds a row twice (a repeated row off the diagonal would be a joint pair).
-    ``settings`` is any record with ``n_train``, ``batch_size``, ``rounds`` and
-    ``eval_every`` (:class:`FitSettings`, the latent estimator's settings).
-    """
-    per_epoch = settings.n_train // settings.batch_size
-    total = settings.rounds * settings.eval_every
-    epochs = math.ceil(total / per_epoch)
-    permutations = jax.vmap(lambda k: jax.random.permutation(k, settings.n_train))(
-        jax.random.split(key, epochs)
-    )
-    batches = permutations[:, : per_epoch * settings.batch_size]
-    return batches.reshape(-1, settings.batch_size)[:total]
-
-
-def _standardized(samples: jax.Array, n_train: int) -> jax.Array:
-    """Columns centred and scaled by the training rows' mean and standard deviation.
-
-    An invertible affine map of each column leaves I(X; Y) unchanged, and inputs of
-    unit scale keep the critic's initial scores and gradients in range whatever the
-    units of the data. Constant columns are only centred.
-    """
-    train = samples[:n_train]
-    scale = jnp.std(train, axis=0)
-    scale = jnp.where(scale > 0, scale, jnp.ones_like(scale))
-    return (samples - jnp.mean(train, axis=0)) / scale
-
-
-def _gaussianized(samples: jax.Array, n_train: int) -> jax.Array:
-    """Each column mapped through the training rows' empirical CDF to normal scores.
-
-    Column by column, ``v -> Φ^{-1}(F_train(v))`` with ``F_train`` the piecewise-linear
-    interpolation of the training rows' empirical CDF at the plotting positions
-    ``(i + 1) / (n_train + 1)``: a non-decreasing map fixed by the training rows alone
-    and applied to every row. A strictly increasing map of each column leaves I(X; Y)
-    unchanged (for continuous columns; a discrete one keeps its distinct values
-    apart), and normal scores take the heavy tails out of the critic's inputs.
-    Held-out values beyond the training range are clamped to its ends.
-    """
-    train = samples[:n_train]
-    dtype = samples.dtype
-    levels = jnp.arange(1, n_train + 1, dtype=dtype) / (n_train + 1)
-    scores = jax.scipy.special.ndtri(levels)
-
-    def column(values, train_values):
-        return jnp.interp(values, jnp.sort(train_values), scores)
-
-    return jax.vmap(column, in_axes=1, out_axes=1)(samples, train)
-
-
-def _select(condition: jax.Array, new: Any, old: Any) -> Any:
-    return jax.tree.map(lambda a, b: jnp.where(condition, a, b), new, old)
-
-
 def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> MutualInformationFit:
     spec: BoundSpec = get_bound(settings.bound)
     dtype = x.dtype
-    split_key, init_key, batch_key = jax.random.split(key, 3)
-    order = jax.random.permutation(split_key, x.shape[0])
-    x, y = x[order], y[order]
-    preprocess = _gaussianized if settings.preprocess == "gaussianize" else _standardized
-    x, y = preprocess(x, settings.n_train), preprocess(y, settings.n_train)
+    preprocess = gaussianized if settings.preprocess == "gaussianize" else standardized
+    split = shuffled(key, x, y, settings.n_train, preprocess)
+    x, y = split.x, split.y
     held_end = settings.n_train + settings.n_held_out
     x_train, y_train = x[: settings.n_train], y[: settings.n_train]
     x_held, y_held = x[settings.n_train : held_end], y[settings.n_train : held_end]
@@ -459,131 +316,68 @@ def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> M
     else:
         x_report, y_report = x_held, y_held
 
-    critic = build_critic(init_key, settings, x.shape[1], y.shape[1], dtype)
+    critic = build_critic(split.init_key, settings, x.shape[1], y.shape[1], dtype)
     graphdef, params = nnx.split(critic)
     train_step = make_train_step(settings, graphdef)
     evaluate = make_held_out_evaluation(settings, graphdef)
     batch_values = _batch_values(settings, graphdef)
-    opt_state = settings.optimizer.init(params)
-    bound_state = spec.init_state(dtype)
+    schedule = settings.schedule
 
-    indices = _batch_indices(batch_key, settings).reshape(
-        settings.rounds, settings.eval_every, settings.batch_size
-    )
-    nan = jnp.asarray(jnp.nan, dtype)
-    smoothing = jnp.asarray(settings.smoothing, dtype)
+    def step(state, batch_indices):
+        return train_step(state, (x_train[batch_indices], y_train[batch_indices]))
 
-    def step(carry, batch_indices):
-        train_state, step_count = carry
-        # Only the last round can run past `steps` (when eval_every does not divide it).
-        active = step_count < settings.steps
-
-        def run(state):
-            batch = (x_train[batch_indices], y_train[batch_indices])
-            return train_step(state, batch)
-
-        def skip(state):
-            return state, nan
-
-        train_state, value = jax.lax.cond(active, run, skip, train_state)
-        return (train_state, step_count + active.astype(jnp.int32)), value
-
-    # Rounds run in a while loop that ends at `rounds` or at the early stop, so a
-    # stopped fit costs nothing more; under vmap the loop runs until every member has
-    # stopped, and a stopped member's carry is left as it is.
-    def keep_going(carry):
-        round_index, _, _, stopped, _, _, _ = carry
-        return (round_index < settings.rounds) & ~stopped
-
-    def round_(carry):
-        round_index, train_state, step_count, stopped, best_state, monitor, curves = carry
-        best, since_best, best_round, smoothed, log_decay = monitor
-        (train_state, step_count), values = jax.lax.scan(
-            step, (train_state, step_count), indices[round_index]
-        )
-        params, _, bound_state = train_state
-        held_value, held_objective = evaluate(params, bound_state, x_held, y_held)
-        # Bias-corrected moving average: weight (1 - β) / (1 - β^t) on the new value.
-        decay = jnp.exp(log_decay) * smoothing
-        weight = (1 - smoothing) / (1 - decay)
-        new_smoothed = jnp.where(smoothed == smoothed, smoothed, held_value)
-        new_smoothed = (1 - weight) * new_smoothed + weight * held_value
+    def held_out(state):
+        params, _, bound_state = state
+        value, objective = evaluate(params, bound_state, x_held, y_held)
         # Lower bounds: the best held-out value (a JS- or SMILE-trained critic with the
         # best objective can still read out badly); CLUB: the best log-likelihood of q.
-        # A NaN never improves (the comparison is False).
-        criterion = held_value if spec.kind == "lower" else held_objective
-        improved = criterion > best + settings.min_delta
-        since_best = jnp.where(improved, 0, since_best + 1)
-        if settings.patience is not None:
-            stopped = since_best >= settings.patience
-        if settings.selection == "best":
-            best_state = _select(improved, (params, bound_state), best_state)
-        else:
-            best_state = (params, bound_state)
-        monitor = (
-            jnp.where(improved, criterion, best),
-            since_best,
-            jnp.where(improved, round_index, best_round),
-            new_smoothed,
-            jnp.log(decay),
-        )
-        train_curve, held_curve, smoothed_curve = curves
-        curves = (
-            train_curve.at[round_index].set(values),
-            held_curve.at[round_index].set(held_value),
-            smoothed_curve.at[round_index].set(new_smoothed),
-        )
-        return (round_index + 1, train_state, step_count, stopped, best_state, monitor, curves)
+        return value, value if spec.kind == "lower" else objective
 
-    monitor = (
-        jnp.asarray(-jnp.inf, dtype),
-        jnp.asarray(0, jnp.int32),
-        jnp.asarray(0, jnp.int32),
-        nan,
-        jnp.asarray(0.0, dtype),
+    def keep(state):
+        params, _, bound_state = state
+        return params, bound_state
+
+    bound_state = spec.init_state(dtype)
+    trained = train_held_out(
+        step,
+        held_out,
+        keep,
+        (params, settings.optimizer.init(params), bound_state),
+        epoch_batches(split.batch_key, settings.n_train, settings.batch_size, schedule),
+        schedule,
+        dtype,
     )
-    curves = (
-        jnp.full((settings.rounds, settings.eval_every), nan),
-        jnp.full((settings.rounds,), nan),
-        jnp.full((settings.rounds,), nan),
-    )
-    carry = (
-        jnp.asarray(0, jnp.int32),
-        (params, opt_state, bound_state),
-        jnp.asarray(0, jnp.int32),
-        jnp.asarray(False),
-        (params, bound_state),
-        monitor,
-        curves,
-    )
-    _, _, steps_run, stopped, best_state, monitor, curves = jax.lax.while_loop(
-        keep_going, round_, carry
-    )
-    train_values, held_values, smoothed_values = curves
-    _, _, best_round, smoothed_estimate, _ = monitor
+    curves = trained.curves
+    best_round = trained.best_round
     if settings.selection == "last":
-        best_round = jnp.sum(held_values == held_values).astype(jnp.int32) - 1
+        best_round = jnp.sum(curves.held_out == curves.held_out).astype(jnp.int32) - 1
 
-    report_values, _ = batch_values(*best_state, x_report, y_report)
+    report_values, _ = batch_values(*trained.kept, x_report, y_report)
     estimate = jnp.mean(report_values)
     count = report_values.shape[0]
     if count > 1:
         standard_error = jnp.std(report_values, ddof=1) / jnp.sqrt(jnp.asarray(count, dtype))
     else:
-        standard_error = nan
+        standard_error = jnp.asarray(jnp.nan, dtype)
     diagnostics = _diagnose(
-        settings, estimate, standard_error, train_values, held_values, best_round, stopped
+        settings,
+        estimate,
+        standard_error,
+        curves.training,
+        curves.held_out,
+        best_round,
+        trained.stopped,
     )
     base = settings.base
     return MutualInformationFit(
         estimate=to_base(estimate, base),
         standard_error=to_base(standard_error, base),
-        smoothed_estimate=to_base(smoothed_estimate, base),
-        training_curve=to_base(train_values.reshape(-1)[: settings.steps], base),
-        held_out_curve=to_base(held_values, base),
-        smoothed_curve=to_base(smoothed_values, base),
-        steps_run=steps_run,
-        stopped_early=stopped,
+        smoothed_estimate=to_base(trained.smoothed, base),
+        training_curve=to_base(curves.training.reshape(-1)[: settings.steps], base),
+        held_out_curve=to_base(curves.held_out, base),
+        smoothed_curve=to_base(curves.smoothed, base),
+        steps_run=trained.steps_run,
+        stopped_early=trained.stopped,
         diagnostics=diagnostics,
         settings=settings,
     )
@@ -694,14 +488,6 @@ def _fit_seeds_compiled(keys, x, y, settings):
     return jax.vmap(lambda key: _fit(key, x, y, settings))(keys)
 
 
-def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise TypeError(f"`{name}` must be an int, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}, got {value}.")
-    return int(value)
-
-
 def fit_mutual_information(
     key: jax.Array,
     x: ArrayLike,
@@ -733,9 +519,10 @@ def fit_mutual_information(
     maximises the bound's training objective on batches of ``batch_size`` training
     pairs (the score matrix ``f(x_i, y_j)`` of a batch has the joint pairs on its
     diagonal); every ``eval_every`` steps the bound is evaluated on the held-out set,
-    cut into batches of ``eval_batch_size``. All sets are standardised column by
-    column with the training rows' mean and standard deviation first (MI is unchanged
-    by such affine maps).
+    cut into batches of ``eval_batch_size``. First every column of every set is mapped
+    with the training rows alone (``preprocess``): by default through their empirical
+    CDF to normal scores, or standardised with their mean and standard deviation;
+    either map is monotone per column and leaves MI unchanged.
 
     **Model selection.** The critic kept is the one with the best held-out value of
     the bound (for CLUB, an upper bound: the best held-out log-likelihood of ``q``;
@@ -779,7 +566,8 @@ def fit_mutual_information(
       critic: name in :data:`~infojax.bounds.CRITICS`; None: ``"separable"``, or
         ``"gaussian_conditional"`` for CLUB.
       optimizer: an Optax transformation; None: ``optax.adam(DEFAULTS["learning_rate"])``.
-        Reusing one object reuses the compiled loop.
+        Compared by what it computes (its functions and hyperparameters), so an
+        ``optax.adam(1e-3)`` written inline in every call reuses the compiled loop.
       steps: largest number of optimisation steps (static).
       batch_size: training batch size, ``2 <= batch_size <= n_train`` (static); None:
         ``DEFAULTS["batch_size"]``, or the training set if smaller.
@@ -853,182 +641,12 @@ def fit_mutual_information(
         critic_options=critic_options,
         base=base,
     )
-    x, y = _samples(x, y)
+    x, y = paired_samples(x, y)
     key = check_key(key)
     if seeds is None:
         fit = _fit_compiled(key, x, y, settings)
     else:
-        seeds = _positive_int(seeds, "seeds")
+        seeds = positive_int(seeds, "seeds")
         fit = _fit_seeds_compiled(jax.random.split(key, seeds), x, y, settings)
     _warn(fit)
     return fit
-
-
-def _samples(x: ArrayLike, y: ArrayLike) -> tuple[jax.Array, jax.Array]:
-    x = as_samples(x, "x")
-    y = as_samples(y, "y")
-    check_same_length((x, "x"), (y, "y"))
-    dtype = jnp.result_type(x.dtype, y.dtype)
-    return x.astype(dtype), y.astype(dtype)
-
-
-def critic_options_for(
-    critic: str, hidden_sizes: Sequence[int], embedding_dim: int, activation: str
-) -> dict[str, Any]:
-    """The keyword arguments of ``critic`` among these sizes (none for bilinear)."""
-    if critic == "bilinear":
-        return {}
-    options = {"hidden_sizes": tuple(hidden_sizes), "activation": activation}
-    if critic == "separable":
-        options["embedding_dim"] = embedding_dim
-    return options
-
-
-def _default_critic_options(critic: str) -> dict[str, Any]:
-    """The sizes of :data:`DEFAULTS` for a separable or concatenated critic; the
-    class defaults for the others."""
-    if critic not in ("separable", "concatenated"):
-        return {}
-    return critic_options_for(
-        critic, DEFAULTS["hidden_sizes"], DEFAULTS["embedding_dim"], DEFAULTS["activation"]
-    )
-
-
-def make_settings(
-    x: ArrayLike,
-    y: ArrayLike,
-    *,
-    bound: str = "infonce",
-    critic: str | None = None,
-    optimizer: optax.GradientTransformation | None = None,
-    steps: int = DEFAULTS["steps"],
-    batch_size: int | None = None,
-    eval_batch_size: int | None = None,
-    eval_every: int = DEFAULTS["eval_every"],
-    held_out_fraction: float = DEFAULTS["held_out_fraction"],
-    report_fraction: float = DEFAULTS["report_fraction"],
-    selection: str = "best",
-    preprocess: str = DEFAULTS["preprocess"],
-    smoothing: float = 0.5,
-    patience: int | None = DEFAULTS["patience"],
-    min_delta: float = 0.0,
-    bound_options: Mapping[str, Any] | None = None,
-    critic_options: Mapping[str, Any] | None = None,
-    base: float | None = None,
-) -> FitSettings:
-    """Checks the arguments of :func:`fit_mutual_information` and freezes them.
-
-    Same arguments as :func:`fit_mutual_information` (without ``key`` and ``seeds``);
-    raises the same errors. Useful to build the pieces of the loop
-    (:func:`make_train_step`) by hand.
-    """
-    x, y = _samples(x, y)
-    spec = get_bound(bound)
-    if critic is None:
-        critic = "gaussian_conditional" if spec.model == "conditional" else "separable"
-    if critic not in CRITICS:
-        raise ValueError(f"Unknown critic {critic!r}; known: {sorted(CRITICS)}.")
-    if (critic in CONDITIONAL_MODELS) != (spec.model == "conditional"):
-        wanted = "a conditional model q(y|x)" if spec.model == "conditional" else "a critic"
-        raise ValueError(f"Bound {bound!r} needs {wanted}; `critic`={critic!r} is not one.")
-    if selection not in SELECTIONS:
-        raise ValueError(f"`selection` must be one of {SELECTIONS}, got {selection!r}.")
-    if preprocess not in PREPROCESSING:
-        raise ValueError(f"`preprocess` must be one of {PREPROCESSING}, got {preprocess!r}.")
-    frozen_bound_options = _frozen(spec.check_options(dict(bound_options or {})), "bound_options")
-    if critic_options is None:
-        critic_options = _default_critic_options(critic)
-    frozen_critic_options = _frozen(critic_options, "critic_options")
-    for reserved in ("param_dtype", "rngs"):
-        if reserved in dict(frozen_critic_options):
-            raise ValueError(f"`critic_options` must not set {reserved!r}; fit sets it.")
-    steps = _positive_int(steps, "steps")
-    eval_every = min(_positive_int(eval_every, "eval_every"), steps)
-    if not 0 < held_out_fraction < 1:
-        raise ValueError(f"`held_out_fraction` must lie in (0, 1), got {held_out_fraction!r}.")
-    if not 0 <= report_fraction < 1 or held_out_fraction + report_fraction >= 1:
-        raise ValueError(
-            f"`report_fraction` must lie in [0, 1) and leave training rows beside "
-            f"held_out_fraction={held_out_fraction!r}, got {report_fraction!r}."
-        )
-    if not 0 <= smoothing < 1:
-        raise ValueError(f"`smoothing` must lie in [0, 1), got {smoothing!r}.")
-    if patience is not None:
-        patience = _positive_int(patience, "patience")
-    check_base(base)
-    n = x.shape[0]
-    n_held_out = round(held_out_fraction * n)
-    n_report = round(report_fraction * n)
-    n_train = n - n_held_out - n_report
-    smallest = _smallest_n(held_out_fraction, report_fraction)
-    if n < smallest:
-        raise ValueError(
-            f"n={n} sample pairs are too few for held_out_fraction={held_out_fraction!r} "
-            f"and report_fraction={report_fraction!r}: every set needs 2 pairs (a score "
-            f"matrix has joint pairs on its diagonal and others off it); the smallest n "
-            f"that works is {smallest}."
-        )
-    if batch_size is None:
-        batch_size = min(DEFAULTS["batch_size"], n_train)
-    batch_size = _positive_int(batch_size, "batch_size", minimum=2)
-    if batch_size > n_train:
-        raise ValueError(
-            f"`batch_size`={batch_size} exceeds the {n_train} training samples "
-            f"(n={n}, held_out_fraction={held_out_fraction})."
-        )
-    evaluated = min(n_held_out, n_report) if n_report else n_held_out
-    if eval_batch_size is None:
-        eval_batch_size = min(batch_size, evaluated)
-    eval_batch_size = _positive_int(eval_batch_size, "eval_batch_size", minimum=2)
-    if eval_batch_size > evaluated:
-        raise ValueError(
-            f"`eval_batch_size`={eval_batch_size} exceeds the {evaluated} held-out samples "
-            f"(n={n}, held_out_fraction={held_out_fraction}, report_fraction="
-            f"{report_fraction}); lower it or hold out more."
-        )
-    # Build the critic once on abstract inputs so bad critic options fail here, clearly.
-    try:
-        jax.eval_shape(
-            lambda k: nnx.split(
-                CRITICS[critic](
-                    x.shape[1],
-                    y.shape[1],
-                    **dict(frozen_critic_options),
-                    param_dtype=x.dtype,
-                    rngs=nnx.Rngs(params=k),
-                )
-            )[1],
-            jax.random.key(0),
-        )
-    except TypeError as error:
-        raise TypeError(f"Bad `critic_options` for critic {critic!r}: {error}") from None
-    return FitSettings(
-        bound=bound,
-        critic=critic,
-        steps=steps,
-        batch_size=batch_size,
-        eval_batch_size=eval_batch_size,
-        eval_every=eval_every,
-        n_train=n_train,
-        n_held_out=n_held_out,
-        n_report=n_report,
-        selection=selection,
-        preprocess=preprocess,
-        smoothing=float(smoothing),
-        patience=patience,
-        min_delta=float(min_delta),
-        bound_options=frozen_bound_options,
-        critic_options=frozen_critic_options,
-        optimizer=default_optimizer() if optimizer is None else optimizer,
-        base=base,
-    )
-
-
-def _smallest_n(held_out_fraction: float, report_fraction: float) -> int:
-    """The smallest ``n`` whose split leaves at least 2 pairs in every set."""
-    n = 2
-    while True:
-        held, report = round(held_out_fraction * n), round(report_fraction * n)
-        if held >= 2 and n - held - report >= 2 and (report_fraction == 0 or report >= 2):
-            return n
-        n += 1

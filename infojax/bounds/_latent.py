@@ -21,7 +21,6 @@ the estimator works under ``jax.jit`` and ``jax.vmap`` over keys or sample sets.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -39,8 +38,12 @@ from infojax._registry import register_estimator
 from infojax._validation import check_base
 from infojax._validation import check_key
 from infojax._validation import check_neighbours
-from infojax.bounds._fit import _batch_indices
-from infojax.bounds._fit import _samples
+from infojax.bounds._held_out import Schedule
+from infojax.bounds._held_out import epoch_batches
+from infojax.bounds._held_out import shuffled
+from infojax.bounds._held_out import standardized
+from infojax.bounds._held_out import train_held_out
+from infojax.bounds._settings import paired_samples
 from infojax.estimators import ksg_mutual_information
 from infojax.models import MLP
 from infojax.models import get_activation
@@ -184,21 +187,19 @@ class LatentMutualInformationFit:
     settings: LatentSettings = struct.field(pytree_node=False)
 
 
-@functools.cache
-def _adam(learning_rate: float, weight_decay: float) -> optax.GradientTransformation:
+def _optimizer(learning_rate: float, weight_decay: float) -> optax.GradientTransformation:
+    """Adam, or AdamW with decoupled weight decay (built inside the traced fit: the
+    settings hold the numbers, so equal settings share one compilation)."""
     # eps = 1e-7 as the reference code (Keras' default).
     if weight_decay == 0:
         return optax.adam(learning_rate, eps=1e-7)
     return optax.adamw(learning_rate, eps=1e-7, weight_decay=weight_decay)
 
 
-def _standardized(samples: jax.Array, n_train: int) -> jax.Array:
-    """Columns scaled by the training rows' mean and sd (constant columns only
-    centred), then clipped to +-10, as the reference code does."""
-    train = samples[:n_train]
-    scale = jnp.std(train, axis=0)
-    scale = jnp.where(scale > 0, scale, jnp.ones_like(scale))
-    return jnp.clip((samples - jnp.mean(train, axis=0)) / scale, -_CLIP, _CLIP)
+def _clipped_standardized(samples: jax.Array, n_train: int) -> jax.Array:
+    """Standardised columns (:func:`~infojax.bounds._held_out.standardized`) clipped to
+    +-10, as the reference code does."""
+    return jnp.clip(standardized(samples, n_train), -_CLIP, _CLIP)
 
 
 def _whitened_columns(latents: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -239,10 +240,8 @@ def _fit(
     # derivative is zero; stopping gradients here spares differentiating the training.
     x, y = jax.lax.stop_gradient(x), jax.lax.stop_gradient(y)
     dtype = x.dtype
-    split_key, init_key, batch_key = jax.random.split(key, 3)
-    order = jax.random.permutation(split_key, x.shape[0])
-    x = _standardized(x[order], settings.n_train)
-    y = _standardized(y[order], settings.n_train)
+    split = shuffled(key, x, y, settings.n_train, _clipped_standardized)
+    x, y = split.x, split.y
     x_train, y_train = x[: settings.n_train], y[: settings.n_train]
     x_held, y_held = x[settings.n_train :], y[settings.n_train :]
 
@@ -253,10 +252,10 @@ def _fit(
         hidden_sizes=settings.hidden_sizes,
         activation=settings.activation,
         param_dtype=dtype,
-        rngs=nnx.Rngs(params=init_key),
+        rngs=nnx.Rngs(params=split.init_key),
     )
     graphdef, params = nnx.split(model)
-    optimizer = _adam(settings.learning_rate, settings.weight_decay)
+    optimizer = _optimizer(settings.learning_rate, settings.weight_decay)
     reconstruction_weight = jnp.asarray(settings.reconstruction_weight, dtype)
     cross_weight = jnp.asarray(settings.cross_weight, dtype)
 
@@ -264,46 +263,31 @@ def _fit(
         reconstruction, cross = nnx.merge(graphdef, params).losses(x_batch, y_batch)
         return reconstruction_weight * reconstruction + cross_weight * cross
 
-    def step(carry, batch_indices):
-        params, opt_state = carry
+    def step(state, batch_indices):
+        params, opt_state = state
         value, gradient = jax.value_and_grad(loss)(
             params, x_train[batch_indices], y_train[batch_indices]
         )
         updates, opt_state = optimizer.update(gradient, opt_state, params)
         return (optax.apply_updates(params, updates), opt_state), value
 
-    def round_(carry, round_indices):
-        params, opt_state, best_params, best_loss, best_round, index = carry
-        (params, opt_state), values = jax.lax.scan(step, (params, opt_state), round_indices)
-        held_loss = loss(params, x_held, y_held)
-        improved = held_loss < best_loss
-        best_params = jax.tree.map(
-            lambda new, old: jnp.where(improved, new, old), params, best_params
-        )
-        carry = (
-            params,
-            opt_state,
-            best_params,
-            jnp.where(improved, held_loss, best_loss),
-            jnp.where(improved, index, best_round),
-            index + 1,
-        )
-        return carry, (values, held_loss)
+    def held_out(state):
+        held_loss = loss(state[0], x_held, y_held)
+        return held_loss, -held_loss  # the lowest held-out loss is the best
 
-    indices = _batch_indices(batch_key, settings).reshape(
-        settings.rounds, settings.eval_every, settings.batch_size
+    # Every round trains all its steps (no gate): the curve is cut to `steps` after.
+    schedule = Schedule(steps=settings.steps, eval_every=settings.eval_every, gate_steps=False)
+    trained = train_held_out(
+        step,
+        held_out,
+        lambda state: state[0],
+        (params, optimizer.init(params)),
+        epoch_batches(split.batch_key, settings.n_train, settings.batch_size, schedule),
+        schedule,
+        dtype,
     )
-    carry = (
-        params,
-        optimizer.init(params),
-        params,
-        jnp.asarray(jnp.inf, dtype),
-        jnp.asarray(0, jnp.int32),
-        jnp.asarray(0, jnp.int32),
-    )
-    (_, _, best_params, _, best_round, _), (train_values, held_values) = jax.lax.scan(
-        round_, carry, indices
-    )
+    best_params, best_round = trained.kept, trained.best_round
+    train_values, held_values = trained.curves.training, trained.curves.held_out
     z_x, z_y = nnx.merge(graphdef, best_params).encode(x_held, y_held)
     (z_x, constant_x), (z_y, constant_y) = _whitened_columns(z_x), _whitened_columns(z_y)
     z_x, z_y = _on_grid(z_x), _on_grid(z_y)
@@ -513,7 +497,7 @@ def fit_latent_mutual_information(
       https://arxiv.org/abs/2409.02732 ; reference code
       https://github.com/ggdna/latent-mutual-information
     """
-    x, y = _samples(x, y)
+    x, y = paired_samples(x, y)
     settings = _settings(
         x.shape[0],
         latent_dim=latent_dim,
