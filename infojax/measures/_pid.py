@@ -256,9 +256,11 @@ def pid(p: ArrayLike, *, measure: str = "sx", base: float | None = None) -> Part
     * ``"ccs"`` (Ince 2017), common change in surprisal, 2 or 3 sources: the pointwise
       co-information of the sets of :math:`\alpha` and :math:`Y` under the maximum-entropy
       distribution :math:`\hat q` with the marginals :math:`p(x_{\cup\alpha})` and every
-      :math:`p(x_A, y)` (iterative proportional fitting, 2000 sweeps, as dit fits it),
-      averaged over the outcomes where it agrees in sign with every pointwise
-      :math:`i(x_A; y)` and with :math:`i(x_{\cup\alpha}; y)`.
+      :math:`p(x_A, y)` (iterative proportional fitting as dit fits it: 2000 sweeps,
+      then the cells that vanish like 1/sweeps are set to zero and 2000 more sweeps
+      run on the remaining support), averaged over the outcomes where it agrees in sign
+      with every pointwise :math:`i(x_A; y)` and with :math:`i(x_{\cup\alpha}; y)`,
+      signs within 1e-8 bits of zero counted as zero (1e-5 in float32), as dit does.
     * ``"broja"`` (Bertschinger, Rauh, Olbrich, Jost & Ay 2014), 2 sources:
       :math:`Q^* = \arg\min_{Q \in \Delta_P} I_Q(Y; X_1 X_2)` over the tables with the
       marginals :math:`p(x_1, y), p(x_2, y)`; :math:`U_1 = I_{Q^*}(Y; X_1 X_2) - I(Y; X_2)`,
