@@ -73,7 +73,7 @@ def copies_table(k=3):
     return p
 
 
-SHAPES = [(2, 3, 2), (3, 2, 4), (2, 2, 3, 2), (1, 3, 2)]
+SHAPES = [(3, 2, 4), (2, 2, 3, 2), (1, 3, 2)]
 
 
 # --- closed-form examples -----------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_matches_numpy_entropies(function, ref, shape):
 
 
 @pytest.mark.float64
-@pytest.mark.parametrize("shape", SHAPES[:3])
+@pytest.mark.parametrize("shape", SHAPES[:2])
 def test_identities(shape):
     p = reference.random_table(7, shape, zero_fraction=0.0)
     tc = infojax.total_correlation(p)
