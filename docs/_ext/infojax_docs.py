@@ -103,6 +103,9 @@ _QUANTITY_ABBREVIATIONS = {
     "entropy": "H",
     "mutual_information": "MI",
     "conditional_mutual_information": "CMI",
+    "total_correlation": "TC",
+    "dual_total_correlation": "DTC",
+    "o_information": "O",
 }
 
 
