@@ -61,6 +61,19 @@ KNOWN = {
     ("jit ties", "ksg_total_correlation"): "no in-graph tie check (estimators/_higher_order.py)",
     ("jit ties", "ksg_dual_total_correlation"): "no in-graph tie check (_higher_order.py)",
     ("jit ties", "ksg_o_information"): "no in-graph tie check (estimators/_higher_order.py)",
+    **{
+        ("bad input", spec.name): "issue 27, bounds items pending: `x` read before its "
+        "check (IndexError on None) in bounds/_estimators.py"
+        for spec in SPECS
+        if spec.name.startswith("neural_")
+    },
+    **{
+        ("n = 1", spec.name): "issue 27, bounds items pending: the error for too few "
+        "pairs names no argument (bounds/_estimators.py)"
+        for spec in SPECS
+        if spec.name.startswith("neural_")
+    },
+    ("ties", "latent_mi"): "tied rows give NaN (bounds/_latent.py, outside this change)",
 }
 SCALES = (1e-30, 1e30)
 SLOW_SCALES = (1e-20, 1e-10, 1e10, 1e20)
@@ -287,7 +300,7 @@ def _bad_inputs(spec, samples):
     return cases
 
 
-@pytest.mark.parametrize("spec", params(SPECS))
+@pytest.mark.parametrize("spec", params(SPECS, case="bad input"))
 def test_bad_input_is_a_clear_error(spec):
     samples = sample_set(spec, np.random.default_rng(3))
     for case, bad in _bad_inputs(spec, samples):
@@ -299,7 +312,7 @@ def _ties(spec, samples):
     return tuple(np.repeat(a[: len(a) // 4], 4, axis=0) for a in samples)
 
 
-@pytest.mark.parametrize("spec", params(SPECS))
+@pytest.mark.parametrize("spec", params(SPECS, case="ties"))
 def test_ties_constant_columns_and_minimal_n(spec):
     samples = sample_set(spec, np.random.default_rng(4))
     kind, reference = outcome(spec, samples)
