@@ -245,6 +245,13 @@ def total_correlation_reference(p):
     return marginals - entropy_reference(p)
 
 
+def dual_total_correlation_reference(p):
+    """sum_i H(X_{-i}) - (k - 1) H(X_1..X_k), every axis a variable (Han 1978)."""
+    p = np.asarray(p, np.float64)
+    leave_one_out = sum(entropy_reference(p.sum(axis=axis)) for axis in range(p.ndim))
+    return leave_one_out - (p.ndim - 1) * entropy_reference(p)
+
+
 def kl_divergence_reference(p, q):
     """sum p log(p/q); inf where q = 0 < p."""
     total = 0.0

@@ -498,6 +498,23 @@ TRANSFORM_CASES = {
         _one_table((2, 3, 2)),
         reference.total_correlation_reference,
     ),
+    "dual_total_correlation": (
+        functools.partial(measures.dual_total_correlation, num_variables=3),
+        _one_table((2, 3, 2)),
+        reference.dual_total_correlation_reference,
+    ),
+    "o_information": (
+        functools.partial(measures.o_information, num_variables=3),
+        _one_table((2, 3, 2)),
+        lambda p: reference.total_correlation_reference(p)
+        - reference.dual_total_correlation_reference(p),
+    ),
+    "s_information": (
+        functools.partial(measures.s_information, num_variables=3),
+        _one_table((2, 3, 2)),
+        lambda p: reference.total_correlation_reference(p)
+        + reference.dual_total_correlation_reference(p),
+    ),
     "kl_divergence": (measures.kl_divergence, _two_tables, reference.kl_divergence_reference),
     "cross_entropy": (measures.cross_entropy, _two_tables, reference.cross_entropy_reference),
     "js_divergence": (
@@ -582,17 +599,20 @@ TRANSFORM_CASES = {
 
 
 # Public names that return several values, with their own jit / vmap / grad / dtype
-# tests in test_measures_mixture.py.
-# Tested in tests/test_measures_mixture.py and tests/test_measures_mixture_sampled.py;
-# the partial information decomposition (pid, PartialInformation) in
-# tests/test_measures_pid.py.
+# tests: in tests/test_measures_mixture.py and tests/test_measures_mixture_sampled.py
+# (the mixture bounds and estimates), tests/test_measures_pid.py (the partial
+# information decomposition), tests/test_measures_higher_order.py (the gradients of
+# O-information, one value per variable) and tests/test_measures_noisy_network.py.
 TUPLE_VALUED = {
     "MixtureInformationBounds",
     "MixtureInformationEstimate",
+    "NoisyNetworkInformation",
     "PartialInformation",
     "gaussian_mixture_entropy_bounds",
     "gaussian_mixture_information_bounds",
     "gaussian_mixture_information_estimate",
+    "noisy_network_input_information",
+    "o_information_gradients",
     "pid",
 }
 
