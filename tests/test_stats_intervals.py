@@ -17,22 +17,22 @@ def curves(seeds=7, points=(5, 3), seed=0):
     return rng.normal(1.0, 0.4, (seeds, *points)) + offsets
 
 
-def scipy_t(values, level):
+def scipy_t(values, confidence):
     """Student-t interval of the mean of a 1-D sample (no NaN)."""
     n = values.size
     return scipy.stats.t.interval(
-        level, n - 1, loc=values.mean(), scale=values.std(ddof=1) / np.sqrt(n)
+        confidence, n - 1, loc=values.mean(), scale=values.std(ddof=1) / np.sqrt(n)
     )
 
 
 @pytest.mark.float64
-@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
-def test_t_interval_matches_scipy_at_every_point(level):
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
+def test_t_interval_matches_scipy_at_every_point(confidence):
     values = curves()
-    result = seed_interval(jnp.asarray(values), level=level)
+    result = seed_interval(jnp.asarray(values), confidence=confidence)
     assert isinstance(result, SeedInterval)
     assert result.mean.dtype == jnp.float64
-    expected = np.array([scipy_t(values[:, i, j], level) for i in range(5) for j in range(3)])
+    expected = np.array([scipy_t(values[:, i, j], confidence) for i in range(5) for j in range(3)])
     np.testing.assert_allclose(result.mean.ravel(), values.mean(0).ravel(), rtol=1e-12)
     np.testing.assert_allclose(result.low.ravel(), expected[:, 0], rtol=1e-10)
     np.testing.assert_allclose(result.high.ravel(), expected[:, 1], rtol=1e-10)
@@ -41,7 +41,7 @@ def test_t_interval_matches_scipy_at_every_point(level):
 
 def test_t_interval_float32_and_axis():
     values = curves(seeds=5, points=(4,))
-    result = seed_interval(jnp.asarray(values.T, jnp.float32), axis=1, level=0.95)
+    result = seed_interval(jnp.asarray(values.T, jnp.float32), axis=1, confidence=0.95)
     assert result.low.dtype == jnp.float32 and result.low.shape == (4,)
     expected = np.array([scipy_t(values[:, i], 0.95) for i in range(4)])
     np.testing.assert_allclose(result.low, expected[:, 0], rtol=1e-5, atol=1e-6)
@@ -82,7 +82,7 @@ def test_bootstrap_matches_scipy_percentile_bootstrap():
     n_resamples = 10000
     result = seed_interval(
         jnp.asarray(values),
-        level=0.9,
+        confidence=0.9,
         method="bootstrap",
         key=jax.random.key(3),
         n_resamples=n_resamples,
@@ -142,10 +142,10 @@ def test_bad_inputs():
         seed_interval(np.array(["a", "b"]))
     with pytest.raises(ValueError, match="`axis`"):
         seed_interval(values, axis=2)
-    with pytest.raises(ValueError, match="`level`"):
-        seed_interval(values, level=1.0)
-    with pytest.raises(TypeError, match="`level`"):
-        seed_interval(values, level=jnp.asarray(0.9))
+    with pytest.raises(ValueError, match="`confidence`"):
+        seed_interval(values, confidence=1.0)
+    with pytest.raises(TypeError, match="`confidence`"):
+        seed_interval(values, confidence=jnp.asarray(0.9))
     with pytest.raises(ValueError, match="`method`"):
         seed_interval(values, method="normal")
     with pytest.raises(TypeError, match="`key`"):

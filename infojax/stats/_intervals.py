@@ -39,13 +39,13 @@ class SeedInterval(NamedTuple):
     count: jax.Array
 
 
-def _t_quantiles(n: int, level: float, dtype) -> jax.Array:
-    """``q[c]``: the two-sided ``level`` quantile of Student's t with ``c - 1`` degrees of
+def _t_quantiles(n: int, confidence: float, dtype) -> jax.Array:
+    """``q[c]``: the two-sided ``confidence`` quantile of Student's t with ``c - 1`` degrees of
     freedom, for ``c = 0 .. n`` seeds (NaN for ``c < 2``)."""
     from scipy.special import stdtrit  # scipy.special only, and only when used
 
     degrees = np.arange(1, max(n, 1), dtype=np.float64)
-    quantiles = stdtrit(degrees, 0.5 + level / 2) if n > 1 else np.zeros(0)
+    quantiles = stdtrit(degrees, 0.5 + confidence / 2) if n > 1 else np.zeros(0)
     return jnp.asarray(np.concatenate([[np.nan, np.nan], quantiles]), dtype)
 
 
@@ -56,20 +56,20 @@ def _nan_mean(values: jax.Array) -> tuple[jax.Array, jax.Array, jax.Array]:
     return total / count.astype(values.dtype), count, valid
 
 
-@functools.partial(jax.jit, static_argnames="level")
-def _t_interval(values: jax.Array, *, level: float) -> SeedInterval:
+@functools.partial(jax.jit, static_argnames="confidence")
+def _t_interval(values: jax.Array, *, confidence: float) -> SeedInterval:
     mean, count, valid = _nan_mean(values)
     deviations = jnp.where(valid, values - mean[..., None], 0)
     counts = count.astype(values.dtype)
     variance = jnp.sum(jnp.square(deviations), axis=-1) / (counts - 1)
-    half_width = _t_quantiles(values.shape[-1], level, values.dtype)[count] * jnp.sqrt(
+    half_width = _t_quantiles(values.shape[-1], confidence, values.dtype)[count] * jnp.sqrt(
         variance / counts
     )
     return SeedInterval(mean, mean - half_width, mean + half_width, count.astype(jnp.int32))
 
 
-@functools.partial(jax.jit, static_argnames=("level", "n_resamples"))
-def _bootstrap_interval(key, values, *, level, n_resamples) -> SeedInterval:
+@functools.partial(jax.jit, static_argnames=("confidence", "n_resamples"))
+def _bootstrap_interval(key, values, *, confidence, n_resamples) -> SeedInterval:
     mean, count, valid = _nan_mean(values)
     n = values.shape[-1]
     # The seeds that count first, in order, so a draw of position j < count picks one.
@@ -89,7 +89,7 @@ def _bootstrap_interval(key, values, *, level, n_resamples) -> SeedInterval:
 
     keys = jax.random.split(key, n_resamples)
     replicates = jax.lax.map(resampled_mean, keys, batch_size=_RESAMPLE_BATCH)
-    alpha = 1.0 - level
+    alpha = 1.0 - confidence
     low, high = jnp.quantile(replicates, jnp.asarray([alpha / 2, 1 - alpha / 2]), axis=0)
     enough = count >= 2
     nan = jnp.asarray(jnp.nan, values.dtype)
@@ -101,7 +101,7 @@ def seed_interval(
     values: ArrayLike,
     *,
     axis: int = 0,
-    level: float = 0.95,
+    confidence: float = 0.95,
     method: str = "t",
     key: jax.Array | None = None,
     n_resamples: int = 2000,
@@ -113,7 +113,7 @@ def seed_interval(
     own interval. NaN entries are missing seeds: every result at a point uses only its
     :math:`c` seeds that are not NaN. With :math:`\bar v` their mean, :math:`s` their
     standard deviation (:math:`c - 1` in the denominator) and
-    :math:`\alpha = 1 - \mathrm{level}`:
+    :math:`\alpha = 1 - \mathrm{confidence}`:
 
     * ``method="t"``: the Student-t interval of the mean,
 
@@ -141,7 +141,7 @@ def seed_interval(
       values: measurements, shape ``(..., seeds, ...)`` with the seeds along ``axis``;
         NaN marks a missing seed.
       axis: the seed axis (static).
-      level: coverage of the interval, a Python float in (0, 1) (static).
+      confidence: coverage of the interval, a Python float in (0, 1) (static).
       method: ``"t"`` or ``"bootstrap"`` (static).
       key: a PRNG key (``jax.random.key``) for the bootstrap; unused by ``"t"``.
       n_resamples: bootstrap resamples (static); unused by ``"t"``.
@@ -174,19 +174,21 @@ def seed_interval(
         raise TypeError(f"`axis` must be an int, got {type(axis).__name__}.")
     if not -values.ndim <= axis < values.ndim:
         raise ValueError(f"`axis`={axis} is out of range for `values` of shape {values.shape}.")
-    if isinstance(level, bool) or not isinstance(level, numbers.Real):
-        raise TypeError(f"`level` must be a Python float, got {type(level).__name__}.")
-    if not 0.0 < float(level) < 1.0:
-        raise ValueError(f"`level` must lie strictly between 0 and 1, got {level}.")
+    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real):
+        raise TypeError(f"`confidence` must be a Python float, got {type(confidence).__name__}.")
+    if not 0.0 < float(confidence) < 1.0:
+        raise ValueError(f"`confidence` must lie strictly between 0 and 1, got {confidence}.")
     if method not in _METHODS:
         raise ValueError(f"`method` must be one of {list(_METHODS)}, got {method!r}.")
     if is_concrete(values) and np.isinf(np.asarray(values)).any():
         raise ValueError("`values` contains inf (NaN marks a missing seed; inf has no mean).")
     values = jnp.moveaxis(values, axis, -1)
     if method == "t":
-        return _t_interval(values, level=float(level))
+        return _t_interval(values, confidence=float(confidence))
     key = check_key(key)
     check_positive_int(n_resamples, "n_resamples")
     if n_resamples < 2:
         raise ValueError(f"`n_resamples` must be >= 2, got {n_resamples}.")
-    return _bootstrap_interval(key, values, level=float(level), n_resamples=int(n_resamples))
+    return _bootstrap_interval(
+        key, values, confidence=float(confidence), n_resamples=int(n_resamples)
+    )
