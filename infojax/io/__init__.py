@@ -6,8 +6,6 @@ from infojax.io._directory import RunDirectory
 from infojax.io._directory import RunDirectoryError
 from infojax.io._directory import WorkdirInUse
 from infojax.io._directory import config_differences
-from infojax.io._directory import flatten_config
-from infojax.io._directory import is_mapping
 from infojax.io._metrics import MetricsFile
 from infojax.io._metrics import RowAudit
 from infojax.io._metrics import audit_rows
@@ -22,7 +20,5 @@ __all__ = [
     "WorkdirInUse",
     "audit_rows",
     "config_differences",
-    "flatten_config",
-    "is_mapping",
     "read_metrics",
 ]

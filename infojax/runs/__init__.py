@@ -21,6 +21,7 @@ from infojax.runs._loop import Training
 from infojax.runs._loop import run_units
 from infojax.runs._loop import split_cpu
 from infojax.runs._loop import train_in_chunks
+from infojax.runs._schema import RowSchema
 
 EXPERIMENTS = {
     "ib_curve": ib_curve,
@@ -57,6 +58,7 @@ def run(config: Any, workdir: str | os.PathLike, **options: Any) -> RunResult:
 __all__ = [
     "EXPERIMENTS",
     "ConfigError",
+    "RowSchema",
     "RunResult",
     "StopRequests",
     "Training",

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
-from infojax.io import flatten_config
-from infojax.io import is_mapping
+# Helpers of the run directory's config comparison, not part of infojax.io's API.
+from infojax.io._directory import flatten_config
+from infojax.io._directory import is_mapping
 
 
 class ConfigError(ValueError):
@@ -146,3 +147,42 @@ def check_training_fields(config: Any) -> None:
             f"Invalid config: `data.test_fraction` must be in (0, 1), got "
             f"{config.data.test_fraction!r}."
         )
+
+
+def frozen_section(config: Any, reference: Any, fields: Sequence[str]) -> Any:
+    """The ``fields`` (dotted names) of a checked config, frozen and hashable.
+
+    An ``ml_collections.FrozenConfigDict`` with the same nesting (``"train.batch_size"``
+    is ``section.train.batch_size``), lists as tuples, and each number of the kind of
+    ``reference``'s field (an int where the default config has a float becomes that
+    float), so that configs that compute the same give equal sections: the key of an
+    experiment's cache of compiled programs.
+    """
+    import ml_collections
+
+    section: dict[str, Any] = {}
+    for field in fields:
+        value, default = config, reference
+        for part in field.split("."):
+            value = value[part]
+            default = default[part] if is_mapping(default) and part in default else None
+        *parents, last = field.split(".")
+        target = section
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[last] = _normalised(value, default)
+    return ml_collections.FrozenConfigDict(section)
+
+
+def _normalised(value: Any, default: Any) -> Any:
+    if is_mapping(value):
+        return {
+            key: _normalised(item, default[key] if is_mapping(default) and key in default else None)
+            for key, item in value.items()
+        }
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return tuple(_normalised(item, None) for item in value)
+    return value
+

@@ -23,8 +23,8 @@ import time
 import warnings
 from collections.abc import Callable
 from collections.abc import Collection
-from collections.abc import Hashable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from infojax.io import audit_rows
 from infojax.runs._distributed import broadcast
 from infojax.runs._distributed import is_primary
 from infojax.runs._distributed import place
+from infojax.runs._schema import RowSchema
 from infojax.training import Trainer
 from infojax.training import padded_seed_count
 from infojax.training import run_epochs
@@ -248,8 +249,9 @@ class Training:
 
     Attributes:
       trainer: the model, optimizer, batch size and loss.
-      measure: one seed's measurement, ``(state, *measure_data) -> pytree of
-        arrays``; run at the measured epochs, before that epoch's training.
+      measure: one seed's measurement, ``(state, measure_data) -> pytree of
+        arrays`` with ``measure_data`` the mapping given to :func:`train_in_chunks`
+        (arrays by name); run at the measured epochs, before that epoch's training.
       mesh: the devices; the seed axis is sharded over them.
     """
 
@@ -269,10 +271,10 @@ def _compiled(training: Training) -> _Programs:
     trainer, measure, mesh = training.trainer, training.measure, training.mesh
     states_sharding = seed_sharding(mesh)
 
-    def chunk(states, measure_mask, train_mask, x_train, y_train, *measure_data):
+    def chunk(states, measure_mask, train_mask, x_train, y_train, measure_data):
         states, measured = run_epochs(
             lambda state: trainer.train_epoch(state, x_train, y_train),
-            lambda state: measure(state, *measure_data),
+            lambda state: measure(state, measure_data),
             states,
             measure_mask=measure_mask,
             train_mask=train_mask,
@@ -296,11 +298,10 @@ def train_in_chunks(
     chunk_epochs: int,
     measured_epochs: Collection[int],
     train_data: tuple[Any, Any],
-    measure_data: Sequence[Any],
-    metrics: MetricsFile | None,
-    rows: Callable[[int, Any], Iterable[Sequence[object]]],
-    row_key: Callable[[Sequence[str]], Hashable],
-    expected_keys: Collection[Hashable],
+    measure_data: Mapping[str, Any],
+    schema: RowSchema,
+    rows: Callable[[int, Any], Iterable[Mapping[str, object]]],
+    expected: Mapping[str, Iterable[object]],
     member_args: Sequence[Any] = (),
     progress: bool = True,
     max_chunks: int | None = None,
@@ -311,13 +312,15 @@ def train_in_chunks(
     ``lax.scan``, seeds in ``vmap``, the seed axis sharded over ``training.mesh``): at
     every epoch of ``measured_epochs`` (0 is the initial network) each seed is measured
     by ``training.measure`` before that epoch's training. After each chunk the rows of
-    its measured epochs go to ``metrics`` (``rows(epoch, measured)`` with ``measured``
-    the host values of that epoch, seeds on the leading axis, padding seeds dropped)
-    and the state to an orbax checkpoint in ``directory / "checkpoints"``; a new call
-    on the same directory resumes from the checkpoint.
+    its measured epochs go to ``directory / "metrics.csv"`` (``rows(epoch, measured)``
+    with ``measured`` the host values of that epoch, seeds on the leading axis,
+    padding seeds dropped; each row a mapping from the columns of ``schema`` to
+    values) and the state to an orbax checkpoint in ``directory / "checkpoints"``; a
+    new call on the same directory resumes from the checkpoint.
 
     On resume the metrics file is checked against the checkpoint: every measured epoch
-    before it must have each row of ``expected_keys`` (``row_key(row)``) exactly once.
+    before it must have each key of ``expected`` (every combination of the values of
+    the key columns of ``schema``) exactly once.
     Rows written after the checkpoint are dropped (they are redone); if earlier rows
     are missing or repeated, the run goes back to the newest checkpoint before them (or
     to the start: training is deterministic) and recomputes them, with a warning.
@@ -335,13 +338,14 @@ def train_in_chunks(
       chunk_epochs: epochs per compiled chunk (a runtime choice: may change on resume).
       measured_epochs: the epochs to measure.
       train_data: ``(x, y)`` of the training set.
-      measure_data: arrays passed to ``training.measure`` after the state.
-      metrics: the metrics file; its first column must be ``epoch``. None in the
-        processes other than process 0 of a multi-process run: process 0 alone reads
-        and writes the files, and the others follow its resume point.
-      rows: ``(epoch, measured) -> rows`` of one measured epoch.
-      row_key: a row's identity within its epoch (from its values as strings).
-      expected_keys: the identities of the rows of one measured epoch.
+      measure_data: arrays by name (a mapping, nested mappings or tuples allowed)
+        passed to ``training.measure`` after the state.
+      schema: the columns of the metrics file and its key columns. Process 0 alone
+        reads and writes the file in a multi-process run; the others follow its resume
+        point.
+      rows: ``(epoch, measured) -> rows`` of one measured epoch, each a mapping from
+        column names to values.
+      expected: for each key column, the values it takes in every measured epoch.
       member_args: per-network arguments of the trainer's ``model_factory``
         (:meth:`~infojax.training.Trainer.init`), each an array with one row per
         network (leading axis ``seeds``): networks that differ in them (a sweep of an
@@ -355,8 +359,8 @@ def train_in_chunks(
     """
     started = time.perf_counter()
     primary = is_primary()
-    if primary and metrics.columns[0] != "epoch":
-        raise ValueError(f"{metrics.path} must have `epoch` as its first column.")
+    metrics = MetricsFile(directory.file("metrics.csv"), schema.columns) if primary else None
+    expected_keys = schema.expected_keys(expected)
     programs = _compiled(training)
     mesh = training.mesh
     measured_epochs = np.unique(np.asarray(list(measured_epochs), dtype=np.int64))
@@ -382,7 +386,7 @@ def train_in_chunks(
         # the checkpoints after that point with it (orbax deletes with all processes).
         start = 0
         if primary:
-            start = _checked_start(store, metrics, measured_epochs, row_key, expected_keys)
+            start = _checked_start(store, metrics, measured_epochs, schema.key_of, expected_keys)
         start = int(broadcast(np.int64(start)))
         for step in store.steps():
             if step > start:
@@ -394,8 +398,9 @@ def train_in_chunks(
         if primary:
             metrics.keep_epochs_before(start)
         replicated = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec())
-        arrays = tuple(
-            place(np.asarray(array), replicated) for array in (*train_data, *measure_data)
+        train_arrays = tuple(place(np.asarray(array), replicated) for array in train_data)
+        measure_arrays = jax.tree.map(
+            lambda array: place(np.asarray(array), replicated), dict(measure_data)
         )
         chunks = [
             np.arange(first, min(first + chunk_epochs, epochs + 1))
@@ -414,11 +419,11 @@ def train_in_chunks(
             masks = (measure_mask, train_mask)
             if jax.process_count() > 1:
                 masks = tuple(place(mask, replicated) for mask in masks)
-            states, measured = programs.chunk(states, *masks, *arrays)
+            states, measured = programs.chunk(states, *masks, *train_arrays, measure_arrays)
             measured = jax.tree.map(lambda leaf: leaf[measure_mask], _to_host(measured))
             if primary:
                 metrics.append(
-                    row
+                    schema.row(row)
                     for index, epoch in enumerate(epochs_in_scan[measure_mask])
                     for row in rows(
                         int(epoch), jax.tree.map(lambda leaf, i=index: leaf[i, :seeds], measured)

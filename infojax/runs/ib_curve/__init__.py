@@ -11,6 +11,7 @@ from infojax.runs.ib_curve._experiment import BASELINE_INDEX
 from infojax.runs.ib_curve._experiment import COLUMNS
 from infojax.runs.ib_curve._experiment import OBJECTIVES
 from infojax.runs.ib_curve._experiment import RUNTIME_FIELDS
+from infojax.runs.ib_curve._experiment import SCHEMA
 from infojax.runs.ib_curve._experiment import IBNetwork
 from infojax.runs.ib_curve._experiment import betas
 from infojax.runs.ib_curve._experiment import check_config
@@ -22,6 +23,7 @@ __all__ = [
     "COLUMNS",
     "OBJECTIVES",
     "RUNTIME_FIELDS",
+    "SCHEMA",
     "IBNetwork",
     "betas",
     "check_config",

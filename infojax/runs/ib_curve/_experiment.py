@@ -19,7 +19,6 @@ import numpy as np
 import optax
 from flax import nnx
 
-from infojax.io import MetricsFile
 from infojax.io import RunDirectory
 from infojax.io import read_metrics
 from infojax.measures import gaussian_mixture_information_bounds
@@ -38,6 +37,7 @@ from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
 from infojax.runs._config import check_training_fields
+from infojax.runs._config import frozen_section
 from infojax.runs._config import positive_int
 from infojax.runs._data import data_information
 from infojax.runs._data import label_entropy
@@ -50,6 +50,7 @@ from infojax.runs._loop import RunResult
 from infojax.runs._loop import Training
 from infojax.runs._loop import split_cpu
 from infojax.runs._loop import train_in_chunks
+from infojax.runs._schema import RowSchema
 from infojax.runs.ib_curve import _report
 from infojax.runs.ib_curve.config import get_config
 from infojax.tracking import tracked_epochs
@@ -59,27 +60,42 @@ from infojax.training import seed_mesh
 
 OBJECTIVES = ("vib", "nib", "ceb")
 
-COLUMNS = (
-    "epoch",
-    "beta_index",
-    "beta",
-    "seed",
-    "split",
-    "loss",
-    "distortion_nats",
-    "rate_nats",
-    "accuracy",
-    "input_information_bits",
-    "input_information_se_bits",
-    "input_information_lower_bits",
-    "input_information_upper_bits",
-    "label_information_bits",
-    "label_information_se_bits",
-    "label_information_lower_bits",
-    "label_information_upper_bits",
+# The metrics file: one row per (epoch, network, split). A new column is one name here
+# and one value in what `measure_split` returns (or in the row `_rows` yields).
+SCHEMA = RowSchema(
+    columns=(
+        "epoch",
+        "beta_index",
+        "beta",
+        "seed",
+        "split",
+        "loss",
+        "distortion_nats",
+        "rate_nats",
+        "accuracy",
+        "input_information_bits",
+        "input_information_se_bits",
+        "input_information_lower_bits",
+        "input_information_upper_bits",
+        "label_information_bits",
+        "label_information_se_bits",
+        "label_information_lower_bits",
+        "label_information_upper_bits",
+    ),
+    keys=("beta_index", "seed", "split"),
 )
+COLUMNS = SCHEMA.columns
 _SPLITS = ("train", "test")
-_MEASURED = COLUMNS[5:]
+# What the deterministic baselines leave blank: without noise, the rate and the
+# information of Z = mean(X) are not those of a stochastic encoder (I(X;Z) is infinite
+# for continuous Z).
+_STOCHASTIC_ONLY = tuple(
+    name
+    for name in COLUMNS
+    if name == "rate_nats" or name.startswith(("input_information", "label_information"))
+)
+# The config fields the compiled programs read (with the data's sizes and the devices).
+_PLAN_FIELDS = ("objective", "model", "optimizer", "train.batch_size", "tracking.samples")
 
 # Fields that change how a run is shown or launched, not what it computes.
 RUNTIME_FIELDS = ("progress", "distributed", "cpu_devices", "train.chunk_epochs")
@@ -139,25 +155,17 @@ def betas(config: ml_collections.ConfigDict) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class _Plan:
-    """The static part of a run: everything the compiled programs depend on."""
+    """The static part of a run: everything the compiled programs depend on.
 
-    objective: str
+    Attributes:
+      config: the fields of :data:`_PLAN_FIELDS`, frozen (``frozen_section``).
+      in_features, n_classes: the data's sizes.
+      mesh: the devices.
+    """
+
+    config: Any
     in_features: int
     n_classes: int
-    encoder_widths: tuple[int, ...]
-    latent_features: int
-    decoder_widths: tuple[int, ...]
-    activation: str
-    std_offset: float
-    prior: str
-    prior_components: int
-    noise_std: float
-    learn_noise: bool
-    power: int
-    optimizer: str
-    learning_rate: float
-    batch_size: int
-    samples: int
     mesh: jax.sharding.Mesh
 
 
@@ -174,40 +182,41 @@ class IBNetwork(nnx.Module):
     """
 
     def __init__(self, plan: _Plan, beta, stochastic, *, rngs: nnx.Rngs):
-        if plan.objective == "nib":
+        options = plan.config.model
+        if plan.config.objective == "nib":
             self.encoder = NoisyEncoder(
                 plan.in_features,
-                plan.encoder_widths,
-                plan.latent_features,
-                activation=plan.activation,
-                noise_std=plan.noise_std,
-                learn_noise=plan.learn_noise,
+                options.encoder_widths,
+                options.latent_features,
+                activation=options.activation,
+                noise_std=options.noise_std,
+                learn_noise=options.learn_noise,
                 rngs=rngs,
             )
         else:
             self.encoder = GaussianEncoder(
                 plan.in_features,
-                plan.encoder_widths,
-                plan.latent_features,
-                activation=plan.activation,
-                std_offset=plan.std_offset,
+                options.encoder_widths,
+                options.latent_features,
+                activation=options.activation,
+                std_offset=options.std_offset,
                 rngs=rngs,
             )
         self.decoder = MLP(
-            plan.latent_features,
-            plan.decoder_widths,
+            options.latent_features,
+            options.decoder_widths,
             plan.n_classes,
-            activation=plan.activation,
+            activation=options.activation,
             kernel_init=nnx.initializers.lecun_normal(),
             rngs=rngs,
         )
-        if plan.objective == "ceb":
+        if plan.config.objective == "ceb":
             self.backward = ClassConditionalGaussian(
-                plan.n_classes, plan.latent_features, rngs=rngs
+                plan.n_classes, options.latent_features, rngs=rngs
             )
-        if plan.objective == "vib" and plan.prior == "mixture":
+        if plan.config.objective == "vib" and options.prior == "mixture":
             self.prior = GaussianMixturePrior(
-                plan.prior_components, plan.latent_features, rngs=rngs
+                options.prior_components, options.latent_features, rngs=rngs
             )
         self.beta = _Setting(jnp.asarray(beta, jnp.float32))
         self.stochastic = _Setting(jnp.asarray(stochastic, jnp.float32))
@@ -234,12 +243,12 @@ def _terms(
     probabilities = jax.nn.softmax(logits, axis=-1).mean(0)
     if not with_rate:
         return distortion, None, probabilities, mean, std
-    if plan.objective == "nib":
+    if plan.config.objective == "nib":
         rate = kde_rate(mean, std[0, 0])
-    elif plan.objective == "ceb":
+    elif plan.config.objective == "ceb":
         backward_mean, backward_std = model.backward(y)
         rate = ceb_rate(z, mean, std, backward_mean, backward_std).mean(0)
-    elif plan.prior == "mixture":
+    elif plan.config.model.prior == "mixture":
         rate = sampled_rate(z, mean, std, model.prior.log_prob(z)).mean(0)
     else:
         rate = vib_rate(mean, std)
@@ -252,12 +261,14 @@ def _training(plan: _Plan) -> Training:
 
     def loss_fn(key, model, x, y):
         distortion, rate, *_ = _terms(plan, model, key, x, y)
-        return ib_lagrangian(distortion, rate, beta=model.beta[...], power=plan.power)
+        return ib_lagrangian(distortion, rate, beta=model.beta[...], power=plan.config.model.power)
 
     trainer = Trainer.create(
         lambda rngs, beta, stochastic: IBNetwork(plan, beta, stochastic, rngs=rngs),
-        make_optimizer(plan.optimizer, learning_rate=plan.learning_rate),
-        batch_size=plan.batch_size,
+        make_optimizer(
+            plan.config.optimizer.name, learning_rate=plan.config.optimizer.learning_rate
+        ),
+        batch_size=plan.config.train.batch_size,
         loss_fn=loss_fn,
         factory_args=(1.0, 1.0),
     )
@@ -267,7 +278,13 @@ def _training(plan: _Plan) -> Training:
         # Nonlinear IB's rate over a whole split is not formed here (n x n): it is the
         # upper mixture bound below, over the same points.
         distortion, rate, probabilities, *_ = _terms(
-            plan, model, terms_key, x, y, samples=plan.samples, with_rate=plan.objective != "nib"
+            plan,
+            model,
+            terms_key,
+            x,
+            y,
+            samples=plan.config.tracking.samples,
+            with_rate=plan.config.objective != "nib",
         )
         mean, std = model.encoder(bounds_x)
         bounds = gaussian_mixture_information_bounds(
@@ -278,11 +295,11 @@ def _training(plan: _Plan) -> Training:
         )
         # Nonlinear IB's pairwise bound over the points of the mixture bounds is
         # exactly their upper bound on I(X;Z).
-        rate = bounds.input_upper * math.log(2) if plan.objective == "nib" else rate.mean()
+        rate = bounds.input_upper * math.log(2) if plan.config.objective == "nib" else rate.mean()
         distortion = distortion.mean()
         beta = model.beta[...]
         return {
-            "loss": distortion + beta * rate**plan.power,
+            "loss": distortion + beta * rate**plan.config.model.power,
             "distortion_nats": distortion,
             "rate_nats": rate,
             "accuracy": (jnp.argmax(probabilities, -1) == y).mean(dtype=mean.dtype),
@@ -296,11 +313,11 @@ def _training(plan: _Plan) -> Training:
             "label_information_upper_bits": bounds.label_upper,
         }
 
-    def measure(state, *data):
+    def measure(state, data):
         model = trainer.model(state)
         keys = jax.random.split(jax.random.fold_in(state.key, 1), len(_SPLITS))
         return {
-            split: measure_split(model, keys[index], *data[4 * index : 4 * index + 4])
+            split: measure_split(model, keys[index], **data[split])
             for index, split in enumerate(_SPLITS)
         }
 
@@ -369,16 +386,11 @@ def run(
         member_stochastic = np.concatenate([member_stochastic, np.zeros(seeds)])
     members = member_beta.size
     beta_indices = [*range(values.size)] + ([BASELINE_INDEX] if config.baseline else [])
-    expected_keys = {
-        (str(index), str(seed), split)
-        for index in beta_indices
-        for seed in range(seeds)
-        for split in _SPLITS
+    datasets = dict(zip(_SPLITS, (train, test), strict=True))
+    bounds_points = {
+        split: _subset(dataset, config.tracking.max_points, config.data.split_seed)
+        for split, dataset in datasets.items()
     }
-    bounds_points = [
-        _subset(split, config.tracking.max_points, config.data.split_seed)
-        for split in (train, test)
-    ]
     with run_directory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
         result = train_in_chunks(
             directory,
@@ -393,25 +405,24 @@ def run(
                 spacing=config.tracking.epochs.spacing,
             ),
             train_data=(train.x, train.y),
-            measure_data=(
-                train.x,
-                train.y,
-                *bounds_points[0],
-                test.x,
-                test.y,
-                *bounds_points[1],
-            ),
-            metrics=MetricsFile(directory.file("metrics.csv"), COLUMNS) if is_primary() else None,
+            measure_data={
+                split: {
+                    "x": dataset.x,
+                    "y": dataset.y,
+                    "bounds_x": bounds_points[split][0],
+                    "bounds_y": bounds_points[split][1],
+                }
+                for split, dataset in datasets.items()
+            },
+            schema=SCHEMA,
             rows=functools.partial(_rows, betas=values, seeds=seeds),
-            row_key=lambda row: (row[1], row[3], row[4]),
-            expected_keys=expected_keys,
+            expected={"beta_index": beta_indices, "seed": range(seeds), "split": _SPLITS},
             member_args=(member_beta.astype(np.float32), member_stochastic.astype(np.float32)),
             progress=config.progress,
             max_chunks=max_chunks,
         )
         if is_primary():
-            splits = dict(zip(_SPLITS, bounds_points, strict=True))
-            _write_report(directory, config, splits, result, members)
+            _write_report(directory, config, bounds_points, result, members)
     return result
 
 
@@ -425,29 +436,16 @@ def _subset(dataset, max_points: int, seed: int) -> tuple[np.ndarray, np.ndarray
 
 
 def _make_plan(config, full, devices) -> _Plan:
-    model = config.model
     plan = _Plan(
-        objective=config.objective,
+        config=frozen_section(config, get_config(), _PLAN_FIELDS),
         in_features=int(full.x.shape[1]),
         n_classes=int(full.y.max()) + 1,
-        encoder_widths=tuple(int(width) for width in model.encoder_widths),
-        latent_features=int(model.latent_features),
-        decoder_widths=tuple(int(width) for width in model.decoder_widths),
-        activation=model.activation,
-        std_offset=float(model.std_offset),
-        prior=model.prior,
-        prior_components=int(model.prior_components),
-        noise_std=float(model.noise_std),
-        learn_noise=bool(model.learn_noise),
-        power=int(model.power),
-        optimizer=config.optimizer.name,
-        learning_rate=float(config.optimizer.learning_rate),
-        batch_size=int(config.train.batch_size),
-        samples=int(config.tracking.samples),
         mesh=seed_mesh(devices),
     )
     try:
-        make_optimizer(plan.optimizer, learning_rate=plan.learning_rate)
+        make_optimizer(
+            plan.config.optimizer.name, learning_rate=plan.config.optimizer.learning_rate
+        )
         nnx.eval_shape(lambda: IBNetwork(plan, 1.0, 1.0, rngs=nnx.Rngs(0)))
     except (TypeError, ValueError) as error:
         raise ConfigError(f"Invalid config: {error}") from None
@@ -462,19 +460,17 @@ def _rows(epoch: int, measured: dict[str, Any], *, betas: np.ndarray, seeds: int
         baseline = beta_index >= betas.size
         beta = 0.0 if baseline else float(betas[beta_index])
         for split in _SPLITS:
-            values = [float(measured[split][name][member]) for name in _MEASURED]
+            values = {name: float(value[member]) for name, value in measured[split].items()}
             if baseline:
-                # No noise: the rate and the information of Z = mean(X) are not those
-                # of a stochastic encoder (I(X;Z) is infinite for continuous Z).
-                values = values[:2] + [math.nan] + values[3:4] + [math.nan] * 8
-            yield (
-                epoch,
-                BASELINE_INDEX if baseline else beta_index,
-                beta,
-                seed,
-                split,
-                *values,
-            )
+                values.update(dict.fromkeys(_STOCHASTIC_ONLY, math.nan))
+            yield {
+                "epoch": epoch,
+                "beta_index": BASELINE_INDEX if baseline else beta_index,
+                "beta": beta,
+                "seed": seed,
+                "split": split,
+                **values,
+            }
 
 
 def _write_report(directory: RunDirectory, config, splits, result: RunResult, members) -> None:

@@ -8,6 +8,7 @@ on; ``get_config()`` is the default config, against which every config is checke
 from infojax.runs._data import data_information
 from infojax.runs.information_plane._experiment import COLUMNS
 from infojax.runs.information_plane._experiment import RUNTIME_FIELDS
+from infojax.runs.information_plane._experiment import SCHEMA
 from infojax.runs.information_plane._experiment import check_config
 from infojax.runs.information_plane._experiment import classifier_loss
 from infojax.runs.information_plane._experiment import run
@@ -21,6 +22,7 @@ from infojax.runs.information_plane.config import get_config
 __all__ = [
     "COLUMNS",
     "RUNTIME_FIELDS",
+    "SCHEMA",
     "check_config",
     "classifier_loss",
     "data_information",

@@ -16,15 +16,15 @@ import ml_collections
 import optax
 from flax import nnx
 
-from infojax.io import MetricsFile
 from infojax.io import RunDirectory
-from infojax.io import is_mapping
 from infojax.io import read_metrics
 from infojax.models import MLP
 from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
 from infojax.runs._config import check_training_fields
+from infojax.runs._config import frozen_section
+from infojax.runs._config import is_mapping
 from infojax.runs._data import data_information
 from infojax.runs._data import load_data
 from infojax.runs._distributed import check_distributed
@@ -35,6 +35,7 @@ from infojax.runs._loop import RunResult
 from infojax.runs._loop import Training
 from infojax.runs._loop import split_cpu
 from infojax.runs._loop import train_in_chunks
+from infojax.runs._schema import RowSchema
 from infojax.runs.information_plane._report import plot_information_plane
 from infojax.runs.information_plane._report import plot_training_curves
 from infojax.runs.information_plane._report import write_summary
@@ -47,19 +48,27 @@ from infojax.training import Trainer
 from infojax.training import make_optimizer
 from infojax.training import seed_mesh
 
-COLUMNS = (
-    "epoch",
-    "seed",
-    "layer",
-    "estimator",
-    "input_information_bits",
-    "label_information_bits",
-    "train_loss",
-    "train_accuracy",
-    "test_loss",
-    "test_accuracy",
+# The metrics file: one row per (epoch, seed, layer, estimator). A new column is one
+# name here and one value in what `measure` returns (a per-seed score) or in the row
+# `_rows` yields.
+SCHEMA = RowSchema(
+    columns=(
+        "epoch",
+        "seed",
+        "layer",
+        "estimator",
+        "input_information_bits",
+        "label_information_bits",
+        "train_loss",
+        "train_accuracy",
+        "test_loss",
+        "test_accuracy",
+    ),
+    keys=("seed", "layer", "estimator"),
 )
-_SCORES = COLUMNS[6:]
+COLUMNS = SCHEMA.columns
+# The config fields the compiled programs read (with the estimators and the devices).
+_PLAN_FIELDS = ("model", "optimizer", "train.batch_size")
 
 # Fields that change how a run is shown or launched, not what it computes: a resumed
 # run may change them.
@@ -104,14 +113,15 @@ def check_config(config: ml_collections.ConfigDict) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class _Plan:
-    """The static part of a run: everything the compiled programs depend on."""
+    """The static part of a run: everything the compiled programs depend on.
 
-    widths: tuple[int, ...]
-    activation: str
-    noise_std: float
-    optimizer: str
-    learning_rate: float
-    batch_size: int
+    Attributes:
+      config: the fields of :data:`_PLAN_FIELDS`, frozen (``frozen_section``).
+      estimators: the information-plane estimators, in the config's order.
+      mesh: the devices.
+    """
+
+    config: Any
     estimators: tuple[InformationPlaneEstimator, ...]
     mesh: jax.sharding.Mesh
 
@@ -136,31 +146,33 @@ def _evaluate(model, x, y):
 @functools.lru_cache(maxsize=8)
 def _training(plan: _Plan) -> Training:
     """The trainer and measurement of a plan, cached so that equal plans compile once."""
-    widths = plan.widths
+    model_config, optimizer = plan.config.model, plan.config.optimizer
+    widths = model_config.widths
 
     def model_factory(rngs):
         return MLP(
             widths[0],
             widths[1:-1],
             widths[-1],
-            activation=plan.activation,
-            noise_std=plan.noise_std,
+            activation=model_config.activation,
+            noise_std=model_config.noise_std,
             rngs=rngs,
         )
 
     trainer = Trainer.create(
         model_factory,
-        make_optimizer(plan.optimizer, learning_rate=plan.learning_rate),
-        batch_size=plan.batch_size,
+        make_optimizer(optimizer.name, learning_rate=optimizer.learning_rate),
+        batch_size=plan.config.train.batch_size,
         loss_fn=classifier_loss,
     )
 
-    def measure(state, x_train, y_train, x_test, y_test, x, y):
+    def measure(state, data):
         model = trainer.model(state)
-        train_loss, train_accuracy = _evaluate(model, x_train, y_train)
-        test_loss, test_accuracy = _evaluate(model, x_test, y_test)
+        train_loss, train_accuracy = _evaluate(model, *data["train"])
+        test_loss, test_accuracy = _evaluate(model, *data["test"])
         # Noise layers are off: the deterministic representations T = f(X), then the
         # softmax output.
+        x, y = data["all"]
         logits, hidden = model(x)
         layers = (*hidden, jax.nn.softmax(logits, axis=-1))
         return {
@@ -232,13 +244,7 @@ def run(
     plan = _make_plan(config, full, devices)
     epochs = config.train.epochs
     labels = list(config.tracking.estimators)
-    n_layers = len(plan.widths) - 1
-    expected_keys = {
-        (str(seed), str(layer), label)
-        for seed in range(config.seeds)
-        for layer in range(1, n_layers + 1)
-        for label in labels
-    }
+    n_layers = len(plan.config.model.widths) - 1
     with run_directory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
         result = train_in_chunks(
             directory,
@@ -253,11 +259,18 @@ def run(
                 spacing=config.tracking.epochs.spacing,
             ),
             train_data=(train.x, train.y),
-            measure_data=(train.x, train.y, test.x, test.y, full.x, full.y),
-            metrics=MetricsFile(directory.file("metrics.csv"), COLUMNS) if is_primary() else None,
+            measure_data={
+                "train": (train.x, train.y),
+                "test": (test.x, test.y),
+                "all": (full.x, full.y),
+            },
+            schema=SCHEMA,
             rows=functools.partial(_rows, labels=labels),
-            row_key=lambda row: (row[1], row[2], row[3]),
-            expected_keys=expected_keys,
+            expected={
+                "seed": range(config.seeds),
+                "layer": range(1, n_layers + 1),
+                "estimator": labels,
+            },
             progress=config.progress,
             max_chunks=max_chunks,
         )
@@ -311,12 +324,7 @@ def _make_plan(config, full, devices) -> _Plan:
     except (TypeError, ValueError) as error:
         raise ConfigError(f"Invalid config: {error}") from None
     return _Plan(
-        widths=widths,
-        activation=config.model.activation,
-        noise_std=float(config.model.noise_std),
-        optimizer=config.optimizer.name,
-        learning_rate=float(config.optimizer.learning_rate),
-        batch_size=int(config.train.batch_size),
+        config=frozen_section(config, get_config(), _PLAN_FIELDS),
         estimators=tuple(estimators),
         mesh=seed_mesh(devices),
     )
@@ -327,19 +335,22 @@ def _rows(epoch: int, measured: dict[str, Any], *, labels: Sequence[str]):
     information = measured["information"]
     seeds, n_layers, n_estimators, _ = information.shape
     for seed in range(seeds):
-        scores = [float(measured[name][seed]) for name in _SCORES]
+        # Everything measured but the information plane is one score per seed.
+        scores = {
+            name: float(value[seed]) for name, value in measured.items() if name != "information"
+        }
         for layer in range(n_layers):
             for estimator in range(n_estimators):
                 input_information, label_information = information[seed, layer, estimator]
-                yield (
-                    epoch,
-                    seed,
-                    layer + 1,
-                    labels[estimator],
-                    float(input_information),
-                    float(label_information),
-                    *scores,
-                )
+                yield {
+                    "epoch": epoch,
+                    "seed": seed,
+                    "layer": layer + 1,
+                    "estimator": labels[estimator],
+                    "input_information_bits": float(input_information),
+                    "label_information_bits": float(label_information),
+                    **scores,
+                }
 
 
 def _report(directory: RunDirectory, config, full, result: RunResult, labels) -> None:

@@ -30,10 +30,10 @@ from infojax._registry import list_estimators
 from infojax.io import MetricsFile
 from infojax.io import RunDirectoryError
 from infojax.io import audit_rows
-from infojax.io import is_mapping
 from infojax.runs._config import ConfigError
 from infojax.runs._config import as_config_dict
 from infojax.runs._config import check_config as _check_against
+from infojax.runs._config import is_mapping
 from infojax.runs._config import positive_int
 from infojax.runs._distributed import allgather
 from infojax.runs._distributed import broadcast
