@@ -172,3 +172,14 @@ def test_estimators_compare_by_name_and_options():
 def test_bad_estimators(name, options, match):
     with pytest.raises(ValueError, match=match):
         information_plane_estimator(name, n_classes=2, **options)
+
+
+def test_plane_estimators_are_the_one_pass_functions_not_the_registry_entries():
+    from infojax import estimators
+    from infojax.tracking import PLANE_ESTIMATORS
+
+    assert PLANE_ESTIMATORS["binning"] is estimators.binned_information_plane
+    assert PLANE_ESTIMATORS["kde"] is estimators.kde_information_plane
+    # The registry's entries of the same names are mutual-information estimators of one
+    # pair of sample sets, another thing.
+    assert estimators.get_estimator("binning").fn is not estimators.binned_information_plane

@@ -7,6 +7,7 @@ import inspect
 from collections.abc import Callable
 from collections.abc import Mapping
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
 
 import jax
@@ -15,12 +16,17 @@ import jax.numpy as jnp
 from infojax import estimators as _estimators
 from infojax._numerics import to_base
 
-# Information-plane estimators of the estimators package, by the function that gives
-# (I(X;T), I(T;Y)) from a layer and the labels in one pass.
-PLANE_ESTIMATORS = {
-    "binning": "binned_information_plane",
-    "kde": "kde_information_plane",
-}
+# The estimators that give (I(X;T), I(T;Y)) from a layer and the labels in one pass. In
+# the information plane these two names mean these functions, not the registry entries
+# of the same name (the binned and the kernel MI of one pair of sample sets): each
+# gives both coordinates at once, binning by the counting of Shwartz-Ziv & Tishby, KDE
+# by the pairwise bounds of Kolchinsky & Tracey.
+PLANE_ESTIMATORS = MappingProxyType(
+    {
+        "binning": _estimators.binned_information_plane,
+        "kde": _estimators.kde_information_plane,
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +74,9 @@ def information_plane_estimator(
       continuous samples (KSG) are refused: labels are tied, and their tie check cannot
       run inside the compiled program.
 
+    ``"binning"`` and ``"kde"`` here are the one-pass plane estimators of
+    :data:`PLANE_ESTIMATORS`, not the registry entries of the same names.
+
     Args:
       name: ``"binning"``, ``"kde"`` or a registered mutual-information estimator.
       n_classes: number of label classes (static; the KDE label bound needs it).
@@ -94,7 +103,7 @@ def information_plane_estimator(
     options = {key: _hashable(value) for key, value in options.items()}
     frozen_options = tuple(sorted(options.items()))
     if name in PLANE_ESTIMATORS:
-        plane_fn = _estimator_function(PLANE_ESTIMATORS[name])
+        plane_fn = PLANE_ESTIMATORS[name]
         _check_options(name, options, plane_fn)
         plane_options = dict(options)
         if "n_classes" in inspect.signature(plane_fn).parameters:
@@ -169,13 +178,6 @@ def information_plane(
             row.append(jnp.stack([jnp.asarray(value, t.dtype) for value in pair]))
         rows.append(jnp.stack(row))
     return jnp.stack(rows)
-
-
-def _estimator_function(name: str) -> Callable[..., Any]:
-    fn = getattr(_estimators, name, None)
-    if fn is None:
-        raise ValueError(f"infojax.estimators has no function {name!r}.")
-    return fn
 
 
 def _check_options(name: str, options: Mapping[str, Any], fn: Callable[..., Any]) -> None:
