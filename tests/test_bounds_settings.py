@@ -5,6 +5,7 @@ inline ``optax.adam(1e-3)`` compiles the loop once."""
 import inspect
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
@@ -190,3 +191,34 @@ def test_interval_level_keyword_still_works_with_a_deprecation_warning():
         assert fit.summary(level=0.9) == fit.summary(0.9)
     with pytest.raises(ValueError, match="`confidence`"):
         fit.interval(confidence=1.5)
+
+
+@pytest.mark.parametrize("option", ["batch_size", "eval_batch_size"])
+def test_registry_refuses_a_batch_of_one_pair(option):
+    # One pair has no negatives: no bound is defined (it used to be raised to 2 silently).
+    fn = _registry.get_estimator("neural_infonce").bind(steps=2, eval_every=1)
+    x = np.random.default_rng(3).normal(size=(40, 1)).astype(np.float32)
+    with pytest.raises(ValueError, match=f"`{option}` must be >= 2.*no bound is defined"):
+        fn(jax.random.key(0), x, x, **{option: 1})
+
+
+@pytest.mark.parametrize("scale", [1e19, 1e30, 1e-30, 1e-15])
+def test_standardize_gives_the_columns_of_scale_one_at_every_scale(scale):
+    from infojax.bounds._held_out import standardized
+
+    rng = np.random.default_rng(4)
+    samples = rng.normal(size=(200, 2)) * [1.0, 3.0] + [0.5, -2.0]
+    # Plain NumPy in float64 on the samples at scale 1.
+    expected = (samples - samples[:150].mean(0)) / samples[:150].std(0)
+    got = standardized(jnp.asarray(samples * scale, jnp.float32), 150)
+    assert got.dtype == jnp.float32
+    np.testing.assert_allclose(np.asarray(got), expected, rtol=1e-4, atol=2e-5)
+
+
+def test_standardize_at_ordinary_scales_is_the_plain_formula_bit_for_bit():
+    from infojax.bounds._held_out import standardized
+
+    samples = jnp.asarray(np.random.default_rng(5).normal(size=(100, 3)) * 1e3, jnp.float32)
+    train = samples[:80]
+    plain = (samples - jnp.mean(train, axis=0)) / jnp.std(train, axis=0)
+    assert np.asarray(standardized(samples, 80)).tobytes() == np.asarray(plain).tobytes()

@@ -28,7 +28,19 @@ def standardized(samples: jax.Array, n_train: int) -> jax.Array:
     An invertible affine map of each column leaves I(X; Y) unchanged, and inputs of
     unit scale keep a network's initial outputs and gradients in range whatever the
     units of the data. Constant columns are only centred.
+
+    Scale-safe: where the squares of a column's values would overflow (above about
+    ``sqrt(max / n_train)``) or lose their digits to underflow (below about
+    ``sqrt(tiny) / eps``; 1e-12 in float32), the column is first divided by its largest
+    training magnitude, so a column times 1e30 or 1e-30 gives the same result as at
+    scale 1. Other columns are divided by 1, which changes no bit.
     """
+    finfo = jnp.finfo(samples.dtype)
+    magnitude = jnp.max(jnp.abs(samples[:n_train]), axis=0)
+    extreme = (magnitude > jnp.sqrt(finfo.max / n_train)) | (
+        magnitude < jnp.sqrt(finfo.tiny) / finfo.eps
+    )
+    samples = samples / jnp.where(extreme & (magnitude > 0), magnitude, 1)
     train = samples[:n_train]
     scale = jnp.std(train, axis=0)
     scale = jnp.where(scale > 0, scale, jnp.ones_like(scale))

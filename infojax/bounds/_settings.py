@@ -241,11 +241,20 @@ class FitSettings:
         return "bits" if self.base == 2 else f"log{self.base:g} units"
 
 
-def positive_int(value: Any, name: str, minimum: int = 1) -> int:
+# A score matrix needs a joint pair on its diagonal and another pair off it.
+_SMALLEST_BATCH = 2
+_SMALLEST_BATCH_WHY = (
+    "a batch of pairs needs a joint pair on the diagonal of its score matrix and at least "
+    "one other pair off it: with one pair no bound is defined"
+)
+
+
+def positive_int(value: Any, name: str, minimum: int = 1, why: str = "") -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
         raise TypeError(f"`{name}` must be an int, got {type(value).__name__}.")
     if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}, got {value}.")
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"`{name}` must be >= {minimum}, got {value}{reason}.")
     return int(value)
 
 
@@ -357,7 +366,9 @@ def make_settings(
         )
     if batch_size is None:
         batch_size = min(DEFAULTS["batch_size"], n_train)
-    batch_size = positive_int(batch_size, "batch_size", minimum=2)
+    batch_size = positive_int(
+        batch_size, "batch_size", minimum=_SMALLEST_BATCH, why=_SMALLEST_BATCH_WHY
+    )
     if batch_size > n_train:
         raise ValueError(
             f"`batch_size`={batch_size} exceeds the {n_train} training samples "
@@ -366,7 +377,9 @@ def make_settings(
     evaluated = min(n_held_out, n_report) if n_report else n_held_out
     if eval_batch_size is None:
         eval_batch_size = min(batch_size, evaluated)
-    eval_batch_size = positive_int(eval_batch_size, "eval_batch_size", minimum=2)
+    eval_batch_size = positive_int(
+        eval_batch_size, "eval_batch_size", minimum=_SMALLEST_BATCH, why=_SMALLEST_BATCH_WHY
+    )
     if eval_batch_size > evaluated:
         raise ValueError(
             f"`eval_batch_size`={eval_batch_size} exceeds the {evaluated} held-out samples "
@@ -463,6 +476,9 @@ def flat_fit_options(
     evaluated = min(n_held_out, n_report) if n_report else n_held_out
     batch_size = options["batch_size"]
     eval_batch_size = options["eval_batch_size"]
+    for name, size in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
+        if size is not None:
+            positive_int(size, name, minimum=_SMALLEST_BATCH, why=_SMALLEST_BATCH_WHY)
     if eval_batch_size is None:
         eval_batch_size = batch_size
     options.update(
