@@ -56,11 +56,6 @@ SCALE_ALL_ARGUMENTS = {"mixed_ksg"}
 DEFAULTS_FOLLOW_COLUMNS = {"binning", "binning_entropy", "histogram", "matrix_renyi"}
 # Known faults outside this change, each a strict xfail so that a fix shows.
 KNOWN = {
-    ("n = 1", "gaussian"): "the error names no argument (estimators/_gaussian.py)",
-    ("n = 1", "gaussian_copula"): "the error names no argument (estimators/_gaussian.py)",
-    ("jit ties", "ksg_total_correlation"): "no in-graph tie check (estimators/_higher_order.py)",
-    ("jit ties", "ksg_dual_total_correlation"): "no in-graph tie check (_higher_order.py)",
-    ("jit ties", "ksg_o_information"): "no in-graph tie check (estimators/_higher_order.py)",
     **{
         ("bad input", spec.name): "issue 27, bounds items pending: `x` read before its "
         "check (IndexError on None) in bounds/_estimators.py"

@@ -162,8 +162,8 @@ def _float_pair(x: ArrayLike, y: ArrayLike) -> tuple[jax.Array, jax.Array]:
     n, dims = x.shape[0], x.shape[1] + y.shape[1]
     if n <= dims:
         raise ValueError(
-            f"Gaussian MI needs more samples than d_x + d_y = {dims} for a full-rank "
-            f"covariance, got n={n}."
+            f"`x` and `y` need more samples than d_x + d_y = {dims} for a full-rank "
+            f"covariance of the Gaussian MI, got n={n}."
         )
     check_not_constant(x, "x")
     check_not_constant(y, "y")

@@ -57,6 +57,7 @@ from infojax.estimators._gaussian import SINGULAR_EPS
 from infojax.estimators._gaussian import _centred_unit_scale
 from infojax.estimators._gaussian import _copula_normalise
 from infojax.estimators._gaussian import _wishart_bias
+from infojax.estimators._neighbours import _nan_where_invalid
 from infojax.estimators._neighbours import _prepare
 from infojax.estimators._neighbours_blocks import chebyshev_distances
 from infojax.estimators._neighbours_blocks import chebyshev_distances_at
@@ -549,7 +550,7 @@ def _ksg_estimate(x, quantity, *, k, jitter, key, base, block_size):
         )
     block_size = check_block_size(block_size, x.shape[0])
     value = _ksg_higher_order(x, quantity=quantity, k=k, block_size=block_size)
-    return to_base(value, base)
+    return to_base(_nan_where_invalid(value, [x], k, jitter), base)
 
 
 def ksg_total_correlation(
@@ -574,9 +575,9 @@ def ksg_total_correlation(
 
     For two columns this is :func:`infojax.estimators.ksg_mutual_information`.
     Ties, integer samples and constant columns are checked as there (``TypeError`` /
-    ``ValueError`` naming ``x`` on concrete input; unchecked under a caller's
-    ``jit``). The counts are piecewise constant: the gradient with respect to ``x``
-    is zero.
+    ``ValueError`` naming ``x`` on concrete input; under a caller's ``jit`` or ``vmap``
+    the estimate is NaN wherever a concrete call would raise). The counts are
+    piecewise constant: the gradient with respect to ``x`` is zero.
 
     Args:
       x: float samples, shape ``(n, p)``, one column per variable; ``p >= 2``
