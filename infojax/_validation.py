@@ -115,10 +115,9 @@ def check_min_ndim(x: jax.Array, name: str, ndim: int, what: str) -> None:
 def _probability_summary(p: jax.Array, axes: tuple[int, ...]) -> tuple[jax.Array, ...]:
     """The largest ``|sum - 1|`` over ``axes``, the smallest entry and the sum of all
     the sums: NaN and inf show in the total, which IEEE addition propagates (XLA's
-    min and max reductions on CPU drop a NaN), a negative entry in the minimum.
-    With ``isnan(p).any()`` and ``isinf(p).any()`` besides, the eager entropy call of
-    ``python -m experiments.bench_measures`` took 1.55x the jitted one; with these
-    three reductions 1.17x."""
+    min and max reductions on CPU drop a NaN), a negative entry in the minimum: one
+    pass instead of separate NaN and inf scans (``python -m experiments.bench_measures``
+    times the eager, validated call against the jitted one)."""
     totals = jnp.sum(p, axis=axes)
     return (
         jnp.max(jnp.abs(totals - 1), initial=0),

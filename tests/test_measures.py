@@ -755,6 +755,18 @@ BAD_INPUTS = [
         ValueError,
         "`num_variables`",
     ),
+    (
+        "joint-num-variables",
+        lambda: measures.joint_entropy(GOOD_3D, num_variables=0),
+        ValueError,
+        "`num_variables` must be >= 1",
+    ),
+    (
+        "joint-num-variables-type",
+        lambda: measures.joint_entropy(GOOD_3D, num_variables=2.0),
+        TypeError,
+        "`num_variables`",
+    ),
     ("kl-shape", lambda: measures.kl_divergence(GOOD, np.array([0.5, 0.5])), ValueError, "`q`"),
     (
         "kl-batch-shape",

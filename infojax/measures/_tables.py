@@ -85,6 +85,10 @@ def joint_entropy(p: ArrayLike, *, num_variables: int = 2, base: float | None = 
       Joint entropy, shape ``p.shape[:-num_variables]``.
     """
     check_base(base)
+    if isinstance(num_variables, bool) or not isinstance(num_variables, int):
+        raise TypeError(f"`num_variables` must be a Python int, got {num_variables!r}.")
+    if num_variables < 1:
+        raise ValueError(f"`num_variables` must be >= 1, got {num_variables}.")
     p = _table(p, "p", num_variables)
     return to_base(_neg_sum_xlogx(p, num_variables), base)
 
