@@ -222,3 +222,27 @@ def test_standardize_at_ordinary_scales_is_the_plain_formula_bit_for_bit():
     train = samples[:80]
     plain = (samples - jnp.mean(train, axis=0)) / jnp.std(train, axis=0)
     assert np.asarray(standardized(samples, 80)).tobytes() == np.asarray(plain).tobytes()
+
+
+@pytest.mark.filterwarnings("ignore:fit_mutual_information")
+def test_club_far_above_its_own_lower_bound_is_flagged():
+    # 1-D Gaussians with I = 1 nat: CLUB with the true conditional is
+    # rho^2 / (1 - rho^2) = 6.39 nats, far above; the InfoNCE bound of the same model
+    # is a lower bound, so it stays below 1 nat (up to its batch noise).
+    rho = np.sqrt(1 - np.exp(-2.0))
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(1000, 1))
+    y = rho * x + np.sqrt(1 - rho**2) * rng.normal(size=(1000, 1))
+    x, y = x.astype(np.float32), y.astype(np.float32)
+    fit = bounds.fit_mutual_information(
+        jax.random.key(7), x, y, bound="club", steps=200, eval_every=50, batch_size=128
+    )
+    lower = float(fit.estimate) - float(fit.diagnostics.upper_bound_gap)
+    assert lower < 1.0 + 0.15
+    assert float(fit.estimate) > 1.0
+    assert bool(fit.diagnostics.loose_upper_bound)
+    assert any("CLUB's upper bound is" in message for message in fit.problems())
+    with pytest.warns(UserWarning, match="CLUB's upper bound"):
+        bounds.fit_mutual_information(
+            jax.random.key(7), x, y, bound="club", steps=200, eval_every=50, batch_size=128
+        )

@@ -49,6 +49,10 @@ from infojax.bounds._settings import positive_int
 _CEILING_MARGIN = 1.0
 _GAP_TOLERANCE = 0.1
 _GAP_FRACTION = 0.2
+# CLUB is called loose when it exceeds the InfoNCE lower bound of its own conditional
+# model by more than this (nats) plus this share of that lower bound.
+_BRACKET_TOLERANCE = 0.25
+_BRACKET_FRACTION = 0.25
 
 
 @struct.dataclass
@@ -69,6 +73,12 @@ class FitDiagnostics:
       below_zero: a lower bound more than two standard errors below 0, which no
         mutual information is.
       non_finite: the estimate is NaN or infinite.
+      upper_bound_gap: for CLUB (an upper bound), the estimate minus the InfoNCE lower
+        bound of the same conditional model on the same report batches (scores
+        ``log q(y_j | x_i)``, a valid critic): the mutual information lies between
+        the two; NaN for the lower bounds.
+      loose_upper_bound: that gap exceeds ``0.25 + 0.25 |lower bound|`` nats: CLUB
+        alone would overstate the mutual information by up to the gap.
     """
 
     best_step: jax.Array
@@ -79,6 +89,8 @@ class FitDiagnostics:
     at_ceiling: jax.Array
     below_zero: jax.Array
     non_finite: jax.Array
+    upper_bound_gap: jax.Array
+    loose_upper_bound: jax.Array
 
 
 @struct.dataclass
@@ -359,6 +371,14 @@ def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> M
         standard_error = jnp.std(report_values, ddof=1) / jnp.sqrt(jnp.asarray(count, dtype))
     else:
         standard_error = jnp.asarray(jnp.nan, dtype)
+    if spec.kind == "upper":
+        critic = nnx.merge(graphdef, trained.kept[0])
+        lower_bound = jnp.mean(_infonce_values(settings, critic, x_report, y_report))
+        upper_bound_gap = estimate - lower_bound
+        loose = upper_bound_gap > _BRACKET_TOLERANCE + _BRACKET_FRACTION * jnp.abs(lower_bound)
+    else:
+        upper_bound_gap = jnp.asarray(jnp.nan, dtype)
+        loose = jnp.asarray(False)
     diagnostics = _diagnose(
         settings,
         estimate,
@@ -367,7 +387,7 @@ def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> M
         curves.held_out,
         best_round,
         trained.stopped,
-    )
+    ).replace(upper_bound_gap=to_base(upper_bound_gap, settings.base), loose_upper_bound=loose)
     base = settings.base
     return MutualInformationFit(
         estimate=to_base(estimate, base),
@@ -419,6 +439,21 @@ def _diagnose(
         at_ceiling=at_ceiling,
         below_zero=below_zero & jnp.isfinite(estimate),
         non_finite=~jnp.isfinite(estimate),
+        upper_bound_gap=jnp.asarray(jnp.nan, estimate.dtype),
+        loose_upper_bound=jnp.asarray(False),
+    )
+
+
+def _infonce_values(settings: FitSettings, critic: nnx.Module, x_rows, y_rows) -> jax.Array:
+    """InfoNCE on each report batch of the scores of ``critic`` (for CLUB's model,
+    ``log q(y_j | x_i)``: any score function gives a lower bound)."""
+    infonce = get_bound("infonce")
+    batch = settings.eval_batch_size
+    n_batches = x_rows.shape[0] // batch
+    x_batches = x_rows[: n_batches * batch].reshape(n_batches, batch, -1)
+    y_batches = y_rows[: n_batches * batch].reshape(n_batches, batch, -1)
+    return jax.lax.map(
+        lambda pair: infonce.value(score_matrix(critic, *pair)), (x_batches, y_batches)
     )
 
 
@@ -450,6 +485,13 @@ def _problems(fit: MutualInformationFit) -> list[str]:
             f"InfoNCE cannot exceed log(eval_batch_size) = {float(ceiling):.2f} {unit} and "
             "the estimate is within 1 nat of it: it may be far below the truth; raise "
             "`eval_batch_size` (and `batch_size`) or use bound='smile' or 'interpolated'."
+        )
+    if diagnostics.loose_upper_bound.any():
+        messages.append(
+            f"CLUB's upper bound is {largest(diagnostics.upper_bound_gap):.2f} {unit} above "
+            "the InfoNCE lower bound of the same conditional model on the same rows: the "
+            "mutual information lies somewhere between, so CLUB alone may overstate it by "
+            "that much; report the bracket, or a lower bound (bound='infonce' or 'smile')."
         )
     if diagnostics.still_improving.any():
         messages.append(
