@@ -372,9 +372,14 @@ def _fit(key: jax.Array, x: jax.Array, y: jax.Array, settings: FitSettings) -> M
     else:
         standard_error = jnp.asarray(jnp.nan, dtype)
     if spec.kind == "upper":
-        critic = nnx.merge(graphdef, trained.kept[0])
-        lower_bound = jnp.mean(_infonce_values(settings, critic, x_report, y_report))
-        upper_bound_gap = estimate - lower_bound
+        # Behind a barrier, the estimate's own computation compiles as without the
+        # bracket: CLUB keeps its bits (XLA otherwise fuses the shared inputs anew).
+        params, x_rows, y_rows, estimate_copy = jax.lax.optimization_barrier(
+            (trained.kept[0], x_report, y_report, estimate)
+        )
+        critic = nnx.merge(graphdef, params)
+        lower_bound = jnp.mean(_infonce_values(settings, critic, x_rows, y_rows))
+        upper_bound_gap = estimate_copy - lower_bound
         loose = upper_bound_gap > _BRACKET_TOLERANCE + _BRACKET_FRACTION * jnp.abs(lower_bound)
     else:
         upper_bound_gap = jnp.asarray(jnp.nan, dtype)
