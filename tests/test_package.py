@@ -56,17 +56,7 @@ def _scipy_modules_added_by_import():
 
 @pytest.mark.parametrize(
     "module",
-    [
-        "scipy.stats",
-        pytest.param(
-            "scipy.spatial",
-            marks=pytest.mark.xfail(
-                reason="estimators/_neighbours_kdtree.py imports cKDTree at module level "
-                "(issue 26, the estimators' part)",
-                strict=False,
-            ),
-        ),
-    ],
+    ["scipy.stats", "scipy.spatial"],
 )
 def test_import_infojax_loads_no_heavy_scipy_module(module):
     # Neither is loaded by jax, flax or optax themselves (checked), so an addition is ours.

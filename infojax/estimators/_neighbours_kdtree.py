@@ -37,7 +37,6 @@ from concurrent.futures import ThreadPoolExecutor
 import jax
 import jax.numpy as jnp
 import numpy as np
-from scipy.spatial import cKDTree
 
 from infojax._validation import is_concrete
 from infojax.estimators._neighbours_sorted import count_within_1d
@@ -95,7 +94,10 @@ def _on_host_thread(fn, *args):
     return host_thread.submit(fn, *args).result()
 
 
-def _tree(points: np.ndarray) -> cKDTree:
+def _tree(points: np.ndarray):
+    # scipy.spatial loads here, on the first tree, so that `import infojax` stays light.
+    from scipy.spatial import cKDTree
+
     return cKDTree(points, balanced_tree=True)
 
 
