@@ -463,9 +463,22 @@ def test_kl_entropy_ties_under_jit_give_nan():
     assert np.isnan(float(jax.jit(spec.bind())(*tied)))
 
 
+# latent_mi runs KSG on the latents of the held-out rows, where repeated rows tie.
+LATENT_TIES_RAISE = ["latent_mi"]
+
+
+def test_latent_mi_ties_raise_naming_the_argument():
+    spec = get_estimator("latent_mi")
+    with pytest.raises(ValueError, match=r"`x` has repeated rows"):
+        call(spec, with_repeated_rows(make_samples(spec, 0)))
+
+
 @pytest.mark.parametrize(
     "spec",
-    params([spec for spec in SPECS if spec.name not in TIES_RAISE], slow=SLOW_NEURAL),
+    params(
+        [spec for spec in SPECS if spec.name not in TIES_RAISE + LATENT_TIES_RAISE],
+        slow=SLOW_NEURAL,
+    ),
 )
 def test_ties_give_finite_value(spec):
     value = call(spec, with_repeated_rows(make_samples(spec, 0)))

@@ -38,6 +38,7 @@ from infojax._registry import register_estimator
 from infojax._validation import check_base
 from infojax._validation import check_key
 from infojax._validation import check_neighbours
+from infojax._validation import is_concrete
 from infojax.bounds._held_out import Schedule
 from infojax.bounds._held_out import epoch_batches
 from infojax.bounds._held_out import shuffled
@@ -481,7 +482,8 @@ def fit_latent_mutual_information(
 
     Raises:
       ValueError: mismatched ``n``, NaN/inf samples (concrete inputs only), too few rows,
-        bad sizes or weights.
+        bad sizes or weights; repeated rows whose held-out latents tie, so that KSG is
+        undefined (concrete inputs only: under a caller's ``jit`` the estimate is NaN).
       TypeError: non-numeric samples or non-integer sizes, a bad key.
 
     Example:
@@ -515,8 +517,30 @@ def fit_latent_mutual_information(
     )
     check_base(base)
     fit = _fit_compiled(check_key(key), x, y, settings)
+    _check_tied_latents(fit)
     # Outside the compiled fit, so nats and bits share one compilation.
     return fit.replace(estimate=to_base(fit.estimate, base))
+
+
+def _check_tied_latents(fit: LatentMutualInformationFit) -> None:
+    """Raises ValueError where a concrete fit's KSG step gave NaN on tied latents.
+
+    Repeated rows of ``x`` (or ``y``) map to one latent point, and KSG is undefined on
+    ties (it returns NaN inside the compiled fit, where no error can be raised). Under
+    a caller's ``jit`` or ``vmap`` the NaN is returned.
+    """
+    if not is_concrete(fit.estimate) or not np.isnan(np.asarray(fit.estimate)):
+        return
+    for name, latents in (("x", fit.latents_x), ("y", fit.latents_y)):
+        _, counts = np.unique(np.asarray(latents), axis=0, return_counts=True)
+        tied = int(counts[counts > 1].sum())
+        if tied:
+            raise ValueError(
+                f"`{name}` has repeated rows: {tied} of its {latents.shape[0]} held-out "
+                "rows share a latent point, and KSG on the latents is undefined on ties. "
+                f"Add noise far below the scale of `{name}` first, or use a discrete or "
+                "mixed estimator."
+            )
 
 
 def latent_mutual_information(
