@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 import warnings
 
 import jax
 import numpy as np
 
+from experiments._timing import load_average
+from experiments._timing import median_seconds
 from infojax.estimators import gaussian_copula_o_information_multiplets
 
 
@@ -44,17 +44,6 @@ def copula_columns(seed: int, n: int, p: int) -> np.ndarray:
     return np.stack([transforms[j % 4](z[:, j]) for j in range(p)], axis=1)
 
 
-def median_seconds(run, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def load() -> str:
-    return f"load average {os.getloadavg()[0]:.1f}"
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -113,11 +102,11 @@ def main(argv: list[str] | None = None) -> dict:
     theirs()
     print(f"timings in {'float64' if args.float64 else 'float32'}")
     time_ours = median_seconds(ours, args.repeats)
-    print(f"infojax  median {time_ours:8.3f} s of {args.repeats} ({load()})")
+    print(f"infojax  median {time_ours:8.3f} s of {args.repeats} ({load_average()})")
     time_theirs = median_seconds(theirs, args.repeats)
-    print(f"HOI      median {time_theirs:8.3f} s of {args.repeats} ({load()})")
+    print(f"HOI      median {time_theirs:8.3f} s of {args.repeats} ({load_average()})")
     ratio = time_theirs / time_ours
-    print(f"infojax is {ratio:.1f}x faster than HOI ({load()})")
+    print(f"infojax is {ratio:.1f}x faster than HOI ({load_average()})")
     return {
         "max_difference_bits": difference,
         "seconds_infojax": time_ours,

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 from collections.abc import Callable
 
 import jax
@@ -27,6 +25,7 @@ import numpy as np
 import scipy.stats
 
 import infojax
+from experiments._timing import median_seconds
 
 
 def numpy_entropy(p: np.ndarray) -> np.ndarray:
@@ -62,14 +61,6 @@ def random_tables(rng: np.random.Generator, shape: tuple[int, ...], dtype, num_a
     tables = weights / weights.sum(axis=axes, keepdims=True)
     return tables.astype(dtype)
 
-
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def benchmark(

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import os
-import statistics
 import time
 
 import jax
@@ -30,6 +28,8 @@ import dit  # noqa: E402
 from dit.pid import PID_BROJA  # noqa: E402
 
 import infojax  # noqa: E402
+from experiments._timing import load_average  # noqa: E402
+from experiments._timing import median_seconds  # noqa: E402
 
 
 def random_tables(rng: np.random.Generator, count: int, shape: tuple[int, ...]) -> np.ndarray:
@@ -43,17 +43,6 @@ def dit_unique(table: np.ndarray) -> np.ndarray:
     return np.array([result[((0,),)], result[((1,),)]])
 
 
-def load() -> str:
-    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-
-
-def median_seconds(run, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_shape(shape, args, rng) -> None:
@@ -73,7 +62,7 @@ def bench_shape(shape, args, rng) -> None:
     start = time.perf_counter()
     reference = np.stack([dit_unique(t) for t in tables[:count]])
     dit_seconds = (time.perf_counter() - start) / count * args.tables
-    dit_load = load()
+    dit_load = load_average()
 
     difference = ours[:count] - reference
     print(f"shape {shape}: {args.tables} tables, dit on {count} of them")
@@ -84,7 +73,7 @@ def bench_shape(shape, args, rng) -> None:
     seconds = median_seconds(run_infojax, args.repeats)
     print(
         f"  infojax vmap+jit: {seconds * 1e3:9.2f} ms median of {args.repeats}  "
-        f"(first call with compilation {first:.2f} s)  [{load()}]"
+        f"(first call with compilation {first:.2f} s)  [{load_average()}]"
     )
     scaled = "" if count == args.tables else f", scaled from {count} tables"
     print(
