@@ -3,7 +3,7 @@
 Build: ``pip install -e ".[docs]"`` then ``sphinx-build -W -b html docs docs/_build/html``.
 Everything renders offline: MathJax is served from a local copy
 (``sphinx-mathjax-offline``), and links to other projects' documentation are plain
-links (``extlinks``), since intersphinx inventories cannot be fetched here.
+links, since intersphinx inventories cannot be fetched here.
 """
 
 import os
@@ -20,7 +20,6 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
-    "sphinx.ext.extlinks",
     "sphinx-mathjax-offline",
     "infojax_docs",
 ]
@@ -41,15 +40,6 @@ autodoc_default_options = {"members": True, "show-inheritance": False}
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
-
-# Other projects' documentation, as plain links: no inventory is fetched.
-extlinks = {
-    "jax": ("https://docs.jax.dev/en/latest/%s", "%s"),
-    "numpy": ("https://numpy.org/doc/stable/%s", "%s"),
-    "scipy": ("https://docs.scipy.org/doc/scipy/%s", "%s"),
-    "flax": ("https://flax.readthedocs.io/en/latest/%s", "%s"),
-    "optax": ("https://optax.readthedocs.io/en/latest/%s", "%s"),
-}
 
 html_theme = "furo"
 html_title = "infojax"

@@ -53,6 +53,9 @@ class EstimatorSpec:
         piecewise constant and its gradient is zero; ``None``: not differentiated
         (integer samples only, or a fitted neural critic).
       description: one line for tables and ``--help``.
+      reference: the method's source in short ("Kraskov et al. 2004"), where the
+        function's docstring covers several methods; "" takes the first reference of
+        the docstring (the documentation's table of estimators shows it).
     """
 
     name: str
@@ -65,6 +68,7 @@ class EstimatorSpec:
     jittable: bool = True
     gradient: str | None = None
     description: str = ""
+    reference: str = ""
 
     def bind(self, **overrides: Any) -> Callable[..., Any]:
         """The estimator with its defaults, updated by ``overrides``, filled in."""
@@ -93,6 +97,7 @@ def register_estimator(
     jittable: bool = True,
     gradient: str | None = None,
     description: str = "",
+    reference: str = "",
 ) -> EstimatorSpec:
     """Adds an estimator to the registry; names are unique."""
     if quantity not in QUANTITIES:
@@ -116,6 +121,7 @@ def register_estimator(
         jittable=jittable,
         gradient=gradient,
         description=description,
+        reference=reference,
     )
     _ESTIMATORS[name] = spec
     return spec

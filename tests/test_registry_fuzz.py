@@ -54,27 +54,14 @@ SCALE_ALL_ARGUMENTS = {"mixed_ksg"}
 # bandwidth chosen by the dimension): a constant column changes them, so only a finite
 # value or a clear error is due.
 DEFAULTS_FOLLOW_COLUMNS = {"binning", "binning_entropy", "histogram", "matrix_renyi"}
-# Known faults outside this change, each a strict xfail so that a fix shows.
-KNOWN = {
-    **{
-        ("bad input", spec.name): "issue 27, bounds items pending: `x` read before its "
-        "check (IndexError on None) in bounds/_estimators.py"
-        for spec in SPECS
-        if spec.name.startswith("neural_")
-    },
-    **{
-        ("n = 1", spec.name): "issue 27, bounds items pending: the error for too few "
-        "pairs names no argument (bounds/_estimators.py)"
-        for spec in SPECS
-        if spec.name.startswith("neural_")
-    },
-}
+# Known faults, each (case, estimator name): reason, a strict xfail so that a fix
+# shows. None at present.
+KNOWN: dict[tuple[str, str], str] = {}
 SCALES = (1e-30, 1e30)
 SLOW_SCALES = (1e-20, 1e-10, 1e10, 1e20)
 # Float32 rounding of x * scale moves the samples by half an ulp: neighbour counts and
 # bins may change at a tie of distances, by far less than this.
 SCALE_ATOL = {"float32": 2e-3, "float64": 1e-8}
-BOUNDS_PENDING = "issue 27, bounds items pending"
 NAMED = re.compile(r"`\w+`")
 
 
@@ -189,9 +176,6 @@ def params(specs, *, dtypes=("float32", "float64"), slow_all=False, case=None, s
             marks = []
             if (case, spec.name) in KNOWN:
                 marks.append(pytest.mark.xfail(strict=True, reason=KNOWN[case, spec.name]))
-            if case == "scales" and spec.name in NEURAL:
-                # Not strict: the standardize preprocessing fails at some scales only.
-                marks.append(pytest.mark.xfail(strict=False, reason=BOUNDS_PENDING))
             if dtype == "float64":
                 marks.append(pytest.mark.float64)
             if slow_all or dtype == "float64" or spec.name in slow:

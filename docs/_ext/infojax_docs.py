@@ -138,7 +138,7 @@ class RegistryTable(SphinxDirective):
                 spec.inputs,
                 "yes" if spec.jittable else "no",
                 spec.gradient or "-",
-                _reference(spec.fn) or "-",
+                spec.reference or _reference(spec.fn) or "-",
             )
             rows.append(f"* - {cells[0]}")
             rows.extend(f"  - {cell}" for cell in cells[1:])

@@ -27,6 +27,7 @@ from infojax.bounds._fit import fit_mutual_information
 from infojax.bounds._settings import DEFAULTS
 from infojax.bounds._settings import REGISTRY_ALIASES
 from infojax.bounds._settings import flat_fit_options
+from infojax.bounds._settings import paired_samples
 
 # Options of fit_mutual_information that are not registry options as they are.
 _NOT_REGISTRY_OPTIONS = ("key", "x", "y", "bound", "seeds", *set(REGISTRY_ALIASES.values()))
@@ -63,9 +64,8 @@ def _make_estimator(bound: str):
         unknown = set(options) - set(defaults)
         if unknown:
             raise TypeError(f"Unknown option(s) {sorted(unknown)} of neural_{bound}.")
-        options = flat_fit_options(
-            int(jax.numpy.shape(x)[0]), {**defaults, **options}, bound_options=spec.defaults
-        )
+        x, y = paired_samples(x, y)  # checked before their row count is read
+        options = flat_fit_options(x.shape[0], {**defaults, **options}, bound_options=spec.defaults)
         return fit_mutual_information(key, x, y, bound=bound, **options).estimate
 
     estimate.__name__ = f"neural_{bound}"

@@ -359,7 +359,8 @@ def make_settings(
     smallest = _smallest_n(held_out_fraction, report_fraction)
     if n < smallest:
         raise ValueError(
-            f"n={n} sample pairs are too few for held_out_fraction={held_out_fraction!r} "
+            f"`x` and `y` have n={n} sample pairs, too few for "
+            f"held_out_fraction={held_out_fraction!r} "
             f"and report_fraction={report_fraction!r}: every set needs 2 pairs (a score "
             f"matrix has joint pairs on its diagonal and others off it); the smallest n "
             f"that works is {smallest}."

@@ -568,6 +568,15 @@ _DESCRIPTIONS = {
     "james_stein": "James-Stein shrinkage (Hausser & Strimmer 2009)",
     "nsb": "NSB Bayesian (Nemenman, Shafee & Bialek 2002); set n_symbols",
 }
+# Each method's source (the docstrings of the three functions cover all methods).
+_REFERENCES = {
+    "plugin": "Paninski 2003",
+    "miller_madow": "Miller 1955",
+    "grassberger": "Grassberger 2003",
+    "chao_shen": "Chao & Shen 2003",
+    "james_stein": "Hausser & Strimmer 2009",
+    "nsb": "Nemenman, Shafee & Bialek 2002",
+}
 
 for _method, _description in _DESCRIPTIONS.items():
     _defaults = {"method": _method, "base": None}
@@ -580,6 +589,7 @@ for _method, _description in _DESCRIPTIONS.items():
         inputs="discrete",
         defaults=_defaults,
         description=f"{_description} mutual information of integer samples",
+        reference=_REFERENCES[_method],
     )
     register_estimator(
         f"{_method}_entropy",
@@ -588,6 +598,7 @@ for _method, _description in _DESCRIPTIONS.items():
         inputs="discrete",
         defaults=_defaults,
         description=f"{_description} entropy of integer samples",
+        reference=_REFERENCES[_method],
     )
     register_estimator(
         f"{_method}_cmi",
@@ -596,6 +607,7 @@ for _method, _description in _DESCRIPTIONS.items():
         inputs="discrete",
         defaults=_defaults,
         description=f"{_description} conditional mutual information of integer samples",
+        reference=_REFERENCES[_method],
     )
 
 del _method, _description, _defaults
