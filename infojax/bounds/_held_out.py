@@ -57,7 +57,14 @@ def gaussianized(samples: jax.Array, n_train: int) -> jax.Array:
     unchanged (for continuous columns; a discrete one keeps its distinct values
     apart), and normal scores take the heavy tails out of the critic's inputs.
     Held-out values beyond the training range are clamped to its ends.
+
+    Scale-safe: each column is first divided by the power of two of its largest
+    training magnitude (exact, so the scores at ordinary scales keep every bit), so
+    that the differences the interpolation divides by do not underflow at 1e-30 in
+    float32.
     """
+    _, exponents = jnp.frexp(jnp.max(jnp.abs(samples[:n_train]), axis=0))
+    samples = jnp.ldexp(samples, -exponents)
     train = samples[:n_train]
     dtype = samples.dtype
     levels = jnp.arange(1, n_train + 1, dtype=dtype) / (n_train + 1)
