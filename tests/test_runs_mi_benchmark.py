@@ -3,6 +3,7 @@
 import csv
 
 import jax.numpy as jnp
+import ml_collections
 import numpy as np
 import pytest
 from config_files import load_config
@@ -217,3 +218,22 @@ def test_quick_config_end_to_end(tmp_path):
     ]
     assert np.all(np.abs(ksg) < 0.15)
     assert jnp.isfinite(jnp.asarray([float(r["seconds"]) for r in rows])).all()
+
+
+def test_club_config_end_to_end_on_one_task(tmp_path):
+    config = load_config("mi_benchmark/club.py")
+    assert set(config.estimators) == {"neural_club", "neural_infonce"}
+    config.progress = False
+    config.tasks = ("normal-dense-1x1-rho0.75",)
+    config.sample_sizes = (500,)
+    config.estimator_options = ml_collections.ConfigDict(
+        {name: {"steps": 100} for name in config.estimators}
+    )
+    result = runs.run(config, tmp_path)
+    assert result.finished
+    rows = {r["estimator"]: r for r in _rows(tmp_path)}
+    assert set(rows) == {"neural_club", "neural_infonce"}
+    assert all(np.isfinite(float(r["estimate"])) for r in rows.values())
+    summary = (tmp_path / "summary.md").read_text()
+    assert "| neural_club |" in summary and "| neural_infonce |" in summary
+
