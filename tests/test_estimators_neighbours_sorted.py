@@ -8,9 +8,11 @@ import reference
 import scipy.special
 from scipy.spatial import cKDTree
 
+from infojax.estimators import _neighbours_kdtree as kdtree
 from infojax.estimators import ksg_conditional_mutual_information
 from infojax.estimators import ksg_mutual_information
 from infojax.estimators import mixed_ksg_mutual_information
+from infojax.estimators._neighbours import _ksg
 from infojax.estimators._neighbours import _row_multiplicities
 from infojax.estimators._neighbours_sorted import _count_in_rectangles
 from infojax.estimators._neighbours_sorted import count_within_1d
@@ -139,18 +141,28 @@ def tree_ksg2_reference(x, y, k):
     return digamma(k) - 1 / k + digamma(n) - np.mean(digamma(n_x) + digamma(n_y))
 
 
+def unchecked_ksg(x, y, *, k, variant=1, metric="chebyshev", backend):
+    """KSG's compiled core below the tie check, on either backend's counts: the public
+    function rejects these tied grids eagerly and gives NaN under jit (documented)."""
+    x, y = np.asarray(x), np.asarray(y)
+    counts = kdtree.ksg_counts(x, y, k, variant, metric) if backend == "kdtree" else None
+    return _ksg(x, y, counts, k=k, variant=variant, metric=metric, block_size=64)
+
+
 @pytest.mark.float64
 @pytest.mark.parametrize("backend", ["jax", "kdtree"])
 @pytest.mark.parametrize("metric", ["chebyshev", "euclidean"])
 def test_ksg_with_1d_sides_on_tied_grid_matches_reference_under_jit(backend, metric):
-    # Many equal marginal distances and duplicate points; eagerly the tie check
-    # rejects them, under jit they are counted exactly (documented).
+    # Many equal marginal distances and duplicate points: the counts of both backends
+    # are exact on them (the public function refuses ties; see unchecked_ksg).
     rng = np.random.default_rng(3)
     x = np.round(rng.normal(size=(300, 1)), 1)
     y = np.round(x + rng.normal(size=(300, 1)), 1)
-    ksg = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, metric=metric, backend=backend))
     expected = reference.ksg_reference(x, y, 4, metric=metric)
-    np.testing.assert_allclose(ksg(x, y), expected, rtol=REFERENCE_RTOL)
+    got = unchecked_ksg(x, y, k=4, metric=metric, backend=backend)
+    np.testing.assert_allclose(got, expected, rtol=REFERENCE_RTOL)
+    tied = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, metric=metric, backend=backend))
+    assert np.isnan(tied(x, y))
 
 
 @pytest.mark.float64
@@ -161,12 +173,12 @@ def test_ksg_with_2d_sides_on_tied_grid_matches_reference_under_jit(variant):
     rng = np.random.default_rng(7)
     x = np.round(2 * rng.normal(size=(300, 2))) / 2
     y = np.round(2 * (x + rng.normal(size=(300, 2)))) / 2
-    ksg = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, variant=variant, backend="kdtree"))
     if variant == 1:
         expected = reference.ksg_reference(x, y, 4)
     else:  # the tie rule of the tree's k neighbours, as for 1-D sides
         expected = tree_ksg2_reference_2d(x, y, 4)
-    np.testing.assert_allclose(ksg(x, y), expected, rtol=REFERENCE_RTOL)
+    got = unchecked_ksg(x, y, k=4, variant=variant, backend="kdtree")
+    np.testing.assert_allclose(got, expected, rtol=REFERENCE_RTOL)
 
 
 def tree_ksg2_reference_2d(x, y, k):
@@ -187,8 +199,8 @@ def test_ksg2_kdtree_with_1d_sides_on_tied_grid():
     rng = np.random.default_rng(4)
     x = np.round(rng.normal(size=(300, 1)), 1)
     y = np.round(x + rng.normal(size=(300, 1)), 1)
-    ksg2 = jax.jit(lambda a, b: ksg_mutual_information(a, b, k=4, variant=2, backend="kdtree"))
-    np.testing.assert_allclose(ksg2(x, y), tree_ksg2_reference(x, y, 4), rtol=REFERENCE_RTOL)
+    got = unchecked_ksg(x, y, k=4, variant=2, backend="kdtree")
+    np.testing.assert_allclose(got, tree_ksg2_reference(x, y, 4), rtol=REFERENCE_RTOL)
 
 
 @pytest.mark.float64
