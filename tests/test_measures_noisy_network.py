@@ -113,6 +113,7 @@ def test_second_noisy_layer_matches_numerical_integration():
     assert bounds.label_lower - slack <= result.information <= bounds.label_upper + slack
 
 
+@pytest.mark.slow
 def test_standard_error_shrinks_with_samples_per_input():
     model = MLP(2, (3, 3), 2, activation="tanh", noise_std=0.3, rngs=nnx.Rngs(1))
     x = jax.random.normal(jax.random.key(7), (6, 2))

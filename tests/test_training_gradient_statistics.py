@@ -135,6 +135,7 @@ def test_vmap_over_seeds_matches_each_seed():
             )
 
 
+@pytest.mark.slow
 @pytest.mark.float64
 def test_float64():
     trainer = make_trainer(optax.sgd(0.5), param_dtype=jnp.float64)
