@@ -3,25 +3,44 @@
 import math
 
 from infojax.runs import ib_curve
+from infojax.runs import information_plane
 
 
-def information_plane_rows(epochs, seeds=2, layers=2, estimators=("bins", "kde")):
+def information_plane_rows(epochs, seeds=2, layers=2, estimators=("bins", "kde"), splits=("all",)):
+    """Rows of an information-plane run in the default schema's column order.
+
+    With ``e`` the epoch, ``l`` the layer, ``s`` the seed and ``t`` = 0, 1, 2 for the
+    splits all, train, test: I(X;T) = e + l, I(T;Y) = 0.1 l + s - 0.05 t bits;
+    train loss 1 / (e + 1), train accuracy 0.5 + 0.01 s, test loss 1.1 / (e + 1),
+    test accuracy 0.5; gradient mean 1 / (e + 1) + 0.1 s, std 0.5 l, their ratio, and
+    weight norm e + l.
+    """
     for epoch in epochs:
         for seed in range(seeds):
-            for layer in range(1, layers + 1):
-                for estimator in estimators:
-                    yield (
-                        epoch,
-                        seed,
-                        layer,
-                        estimator,
-                        float(epoch + layer),
-                        0.1 * layer + seed,
-                        1.0 / (epoch + 1),
-                        0.5 + 0.01 * seed,
-                        1.1 / (epoch + 1),
-                        0.5,
-                    )
+            for split in splits:
+                t = ("all", "train", "test").index(split)
+                for layer in range(1, layers + 1):
+                    grad_mean, grad_std = 1.0 / (epoch + 1) + 0.1 * seed, 0.5 * layer
+                    for estimator in estimators:
+                        yield information_plane.SCHEMA.row(
+                            {
+                                "epoch": epoch,
+                                "seed": seed,
+                                "split": split,
+                                "layer": layer,
+                                "estimator": estimator,
+                                "input_information_bits": float(epoch + layer),
+                                "label_information_bits": 0.1 * layer + seed - 0.05 * t,
+                                "grad_mean": grad_mean,
+                                "grad_std": grad_std,
+                                "grad_snr": grad_mean / grad_std,
+                                "weight_norm": float(epoch + layer),
+                                "train_loss": 1.0 / (epoch + 1),
+                                "train_accuracy": 0.5 + 0.01 * seed,
+                                "test_loss": 1.1 / (epoch + 1),
+                                "test_accuracy": 0.5,
+                            }
+                        )
 
 
 # The experiment's own header: the rows below are written in its column order.

@@ -32,7 +32,8 @@ def test_metrics_roundtrip(tmp_path):
     assert list(columns) == list(COLUMNS)
     assert columns["epoch"].dtype == np.int64 and columns["estimator"].dtype.kind == "U"
     np.testing.assert_array_equal(columns["epoch"], [row[0] for row in rows])
-    np.testing.assert_allclose(columns["label_information_bits"], [row[5] for row in rows])
+    label = COLUMNS.index("label_information_bits")
+    np.testing.assert_allclose(columns["label_information_bits"], [row[label] for row in rows])
 
 
 def test_keep_epochs_before_drops_later_and_partial_rows(tmp_path):
@@ -40,7 +41,7 @@ def test_keep_epochs_before_drops_later_and_partial_rows(tmp_path):
     metrics = MetricsFile(path, COLUMNS)
     metrics.append(_rows([0, 1, 2, 5]))
     with path.open("a") as handle:
-        handle.write("7,0,1,bins,0.5")  # a row cut short by a crash
+        handle.write("7,0,all,1,bins,0.5")  # a row cut short by a crash
     assert MetricsFile(path, COLUMNS).keep_epochs_before(2) == 16
     assert path.read_text().endswith("\n")
     np.testing.assert_array_equal(np.unique(read_metrics(path)["epoch"]), [0, 1])

@@ -36,39 +36,79 @@ from infojax.runs._loop import Training
 from infojax.runs._loop import split_cpu
 from infojax.runs._loop import train_in_chunks
 from infojax.runs._schema import RowSchema
+from infojax.runs.information_plane._report import plot_generalisation_gap
+from infojax.runs.information_plane._report import plot_gradients
 from infojax.runs.information_plane._report import plot_information_plane
+from infojax.runs.information_plane._report import plot_sensitivity
 from infojax.runs.information_plane._report import plot_training_curves
+from infojax.runs.information_plane._report import rows_of
 from infojax.runs.information_plane._report import write_summary
+from infojax.runs.information_plane._report_noisy import noisy_summary
+from infojax.runs.information_plane._report_noisy import plot_noisy
+from infojax.runs.information_plane._report_pid import pid_summary
+from infojax.runs.information_plane._report_pid import plot_pid
 from infojax.runs.information_plane.config import get_config
 from infojax.tracking import InformationPlaneEstimator
 from infojax.tracking import information_plane
 from infojax.tracking import information_plane_estimator
+from infojax.tracking import layer_pid
+from infojax.tracking import noisy_information_plane
 from infojax.tracking import tracked_epochs
 from infojax.training import Trainer
 from infojax.training import make_optimizer
 from infojax.training import seed_mesh
 
-# The metrics file: one row per (epoch, seed, layer, estimator). A new column is one
-# name here and one value in what `measure` returns (a per-seed score) or in the row
-# `_rows` yields.
-SCHEMA = RowSchema(
-    columns=(
-        "epoch",
-        "seed",
-        "layer",
-        "estimator",
-        "input_information_bits",
-        "label_information_bits",
-        "train_loss",
-        "train_accuracy",
-        "test_loss",
-        "test_accuracy",
-    ),
-    keys=("seed", "layer", "estimator"),
+# The metrics file: one row per (epoch, seed, split, layer, estimator). The columns of
+# the optional measurements (gradient statistics, PID, the noisy network) are there when
+# the config turns them on (`metrics_schema`). A new column is one name here and one
+# value in what `measure` returns or in the row `_rows` yields.
+_KEY_COLUMNS = ("seed", "split", "layer", "estimator")
+_INFORMATION_COLUMNS = ("input_information_bits", "label_information_bits")
+_NOISY_COLUMNS = ("input_information_se_bits", "label_information_se_bits", "clustering")
+_PID_COLUMNS = (
+    "pid_redundancy_bits",
+    "pid_unique_bits",
+    "pid_synergy_bits",
+    "pid_total_bits",
+    "pid_complexity",
+    "o_information_bits",
 )
+_GRADIENT_COLUMNS = ("grad_mean", "grad_std", "grad_snr", "weight_norm")
+_SCORE_COLUMNS = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
+# The label of the noisy network's rows (reserved: no estimator may take it).
+NOISY_LABEL = "noisy"
+SPLITS = ("all", "train", "test")
+
+
+def metrics_schema(config: ml_collections.ConfigDict) -> RowSchema:
+    """The columns of a run's ``metrics.csv`` for ``config`` (see :func:`run`)."""
+    tracking = config.tracking
+    return RowSchema(
+        columns=(
+            "epoch",
+            *_KEY_COLUMNS,
+            *_INFORMATION_COLUMNS,
+            *(_NOISY_COLUMNS if tracking.noisy.samples else ()),
+            *(_PID_COLUMNS if tracking.pid.estimator else ()),
+            *(_GRADIENT_COLUMNS if tracking.gradients else ()),
+            *_SCORE_COLUMNS,
+        ),
+        keys=_KEY_COLUMNS,
+    )
+
+
+SCHEMA = metrics_schema(get_config())
 COLUMNS = SCHEMA.columns
 # The config fields the compiled programs read (with the estimators and the devices).
-_PLAN_FIELDS = ("model", "optimizer", "train.batch_size")
+_PLAN_FIELDS = (
+    "model",
+    "optimizer",
+    "train.batch_size",
+    "tracking.splits",
+    "tracking.gradients",
+    "tracking.pid",
+    "tracking.noisy",
+)
 
 # Fields that change how a run is shown or launched, not what it computes: a resumed
 # run may change them.
@@ -76,6 +116,9 @@ RUNTIME_FIELDS = ("progress", "distributed", "cpu_devices", "train.chunk_epochs"
 
 # Estimators are listed by labels of the user's choosing.
 _OPEN_SECTIONS = ("tracking.estimators",)
+# A split's measurement keys fold in its index here, whatever the other splits: a split
+# measured with others gives the rows it gives alone.
+_SPLIT_INDEX = {split: index for index, split in enumerate(SPLITS)}
 
 
 def check_config(config: ml_collections.ConfigDict) -> None:
@@ -109,6 +152,45 @@ def check_config(config: ml_collections.ConfigDict) -> None:
             )
         if "," in label or "\n" in label:
             raise ConfigError(f"Invalid config: estimator label {label!r} has a comma or newline.")
+        if label == NOISY_LABEL:
+            raise ConfigError(
+                f"Invalid config: estimator label {NOISY_LABEL!r} is reserved for the noisy "
+                "network's rows (`tracking.noisy`); choose another label."
+            )
+    _check_tracking(config)
+
+
+def _check_tracking(config: ml_collections.ConfigDict) -> None:
+    tracking = config.tracking
+    splits = tuple(tracking.splits)
+    if not splits or len(set(splits)) != len(splits) or not set(splits) <= set(SPLITS):
+        raise ConfigError(
+            f"Invalid config: `tracking.splits` must list distinct splits among {SPLITS}, "
+            f"e.g. ('all',) or ('train', 'test'); got {splits!r}."
+        )
+    label = tracking.pid.estimator
+    if label:
+        entry = tracking.estimators.get(label)
+        if entry is None or entry["name"] != "binning" or entry.get("equal_mass", False):
+            binning = [name for name, e in tracking.estimators.items() if e["name"] == "binning"]
+            raise ConfigError(
+                f"Invalid config: `tracking.pid.estimator` must be the label of an "
+                f"equal-width binning estimator of `tracking.estimators` (its bins are the "
+                f"PID's sources), one of {binning}; got {label!r}."
+            )
+    noisy = tracking.noisy
+    for field, value, least in (("samples", noisy.samples, 0), ("draws", noisy.draws, 1)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(
+                f"Invalid config: `tracking.noisy.{field}` must be an integer >= {least}, "
+                f"got {value!r}."
+            )
+    if noisy.samples and not config.model.noise_std > 0:
+        raise ConfigError(
+            "Invalid config: `tracking.noisy.samples` > 0 measures the noisy network of "
+            "Goldfeld et al., which needs noise in its hidden layers: set `model.noise_std` "
+            f"> 0 (got {config.model.noise_std!r}) or `tracking.noisy.samples = 0`."
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,11 +200,16 @@ class _Plan:
     Attributes:
       config: the fields of :data:`_PLAN_FIELDS`, frozen (``frozen_section``).
       estimators: the information-plane estimators, in the config's order.
+      pid_options: the binning options of the PID's sources (``tracking.pid``), as
+        sorted ``(key, value)`` pairs, or None when the PID is off.
+      n_classes: the number of label classes.
       mesh: the devices.
     """
 
     config: Any
     estimators: tuple[InformationPlaneEstimator, ...]
+    pid_options: tuple[tuple[str, Any], ...] | None
+    n_classes: int
     mesh: jax.sharding.Mesh
 
 
@@ -166,24 +253,53 @@ def _training(plan: _Plan) -> Training:
         loss_fn=classifier_loss,
     )
 
+    tracking = plan.config.tracking
+
     def measure(state, data):
         model = trainer.model(state)
         train_loss, train_accuracy = _evaluate(model, *data["train"])
         test_loss, test_accuracy = _evaluate(model, *data["test"])
-        # Noise layers are off: the deterministic representations T = f(X), then the
-        # softmax output.
-        x, y = data["all"]
-        logits, hidden = model(x)
-        layers = (*hidden, jax.nn.softmax(logits, axis=-1))
-        return {
-            "information": information_plane(state.key, layers, x, y, plan.estimators),
+        measured = {
+            "information": {},
             "train_loss": train_loss,
             "train_accuracy": train_accuracy,
             "test_loss": test_loss,
             "test_accuracy": test_accuracy,
         }
+        if plan.pid_options is not None:
+            measured["pid"] = {}
+        if tracking.noisy.samples:
+            measured["noisy"] = {}
+        for split in tracking.splits:
+            x, y = data[split]
+            key = jax.random.fold_in(state.key, _SPLIT_INDEX[split])
+            plane_key, noisy_key = jax.random.split(key)
+            # The deterministic representations T = f(X) (noise layers off), then the
+            # softmax output.
+            logits, hidden = model(x)
+            layers = (*hidden, jax.nn.softmax(logits, axis=-1))
+            measured["information"][split] = information_plane(
+                plane_key, layers, x, y, plan.estimators
+            )
+            if plan.pid_options is not None:
+                options = dict(plan.pid_options)
+                measured["pid"][split] = [
+                    layer_pid(t, y, n_classes=plan.n_classes, **options) for t in layers
+                ]
+            if tracking.noisy.samples:
+                # The noisy network itself: noise in every hidden layer, as in training.
+                measured["noisy"][split] = noisy_information_plane(
+                    noisy_key,
+                    model,
+                    x,
+                    y,
+                    n_classes=plan.n_classes,
+                    samples=tracking.noisy.samples,
+                    draws=tracking.noisy.draws,
+                )
+        return measured
 
-    return Training(trainer, measure, plan.mesh)
+    return Training(trainer, measure, plan.mesh, gradient_statistics=tracking.gradients)
 
 
 def run(
@@ -244,7 +360,11 @@ def run(
     plan = _make_plan(config, full, devices)
     epochs = config.train.epochs
     labels = list(config.tracking.estimators)
+    if config.tracking.noisy.samples:
+        labels.append(NOISY_LABEL)
+    splits = tuple(config.tracking.splits)
     n_layers = len(plan.config.model.widths) - 1
+    schema = metrics_schema(config)
     with run_directory(workdir, config.to_dict(), runtime_fields=RUNTIME_FIELDS) as directory:
         result = train_in_chunks(
             directory,
@@ -264,10 +384,13 @@ def run(
                 "test": (test.x, test.y),
                 "all": (full.x, full.y),
             },
-            schema=SCHEMA,
-            rows=functools.partial(_rows, labels=labels),
+            schema=schema,
+            rows=functools.partial(
+                _rows, schema=schema, labels=labels, pid_label=config.tracking.pid.estimator
+            ),
             expected={
                 "seed": range(config.seeds),
+                "split": splits,
                 "layer": range(1, n_layers + 1),
                 "estimator": labels,
             },
@@ -275,7 +398,7 @@ def run(
             max_chunks=max_chunks,
         )
         if is_primary():
-            _report(directory, config, full, result, labels)
+            _report(directory, config, (train, test, full), result, labels)
     return result
 
 
@@ -323,54 +446,153 @@ def _make_plan(config, full, devices) -> _Plan:
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"Invalid config: {error}") from None
+    pid_options = None
+    if config.tracking.pid.estimator:
+        entry = config.tracking.estimators[config.tracking.pid.estimator]
+        pid_options = tuple(
+            sorted(
+                (key, tuple(value) if isinstance(value, list | tuple) else value)
+                for key, value in entry.items()
+                if key != "name"
+            )
+        )
     return _Plan(
         config=frozen_section(config, get_config(), _PLAN_FIELDS),
         estimators=tuple(estimators),
+        pid_options=pid_options,
+        n_classes=n_classes,
         mesh=seed_mesh(devices),
     )
 
 
-def _rows(epoch: int, measured: dict[str, Any], *, labels: Sequence[str]):
-    """The metrics rows of one measured epoch (``measured`` holds the reported seeds)."""
-    information = measured["information"]
-    seeds, n_layers, n_estimators, _ = information.shape
-    for seed in range(seeds):
-        # Everything measured but the information plane is one score per seed.
-        scores = {
-            name: float(value[seed]) for name, value in measured.items() if name != "information"
-        }
-        for layer in range(n_layers):
-            for estimator in range(n_estimators):
-                input_information, label_information = information[seed, layer, estimator]
-                yield {
-                    "epoch": epoch,
-                    "seed": seed,
-                    "layer": layer + 1,
-                    "estimator": labels[estimator],
-                    "input_information_bits": float(input_information),
-                    "label_information_bits": float(label_information),
-                    **scores,
-                }
+def _kernel_path(layer: int, n_layers: int) -> str:
+    """The path of layer ``layer``'s weight matrix (1-based; the last is the output)."""
+    return "output_layer/kernel" if layer == n_layers else f"hidden_layers/{layer - 1}/kernel"
 
 
-def _report(directory: RunDirectory, config, full, result: RunResult, labels) -> None:
+def _rows(
+    epoch: int,
+    measured: dict[str, Any],
+    *,
+    schema: RowSchema,
+    labels: Sequence[str],
+    pid_label: str,
+):
+    """The metrics rows of one measured epoch (``measured`` holds the reported seeds).
+
+    A value a row's estimator does not give (the PID outside its binning estimator's
+    rows, the standard errors and clustering outside the noisy network's, the noisy
+    network's output layer, which has no noise) is NaN.
+    """
+    blank = dict.fromkeys(schema.columns, float("nan"))
+    for split, information in measured["information"].items():
+        seeds, n_layers, _, _ = information.shape
+        for seed in range(seeds):
+            # The losses, accuracies and gradient statistics are the seed's (and layer's).
+            scores = {name: float(measured[name][seed]) for name in _SCORE_COLUMNS}
+            for layer in range(1, n_layers + 1):
+                shared = {"epoch": epoch, "seed": seed, "split": split, "layer": layer}
+                if "gradients" in measured:
+                    statistics = measured["gradients"][_kernel_path(layer, n_layers)]
+                    shared |= {
+                        name: float(getattr(statistics, name)[seed]) for name in _GRADIENT_COLUMNS
+                    }
+                for index, label in enumerate(labels):
+                    row = blank | shared | scores | {"estimator": label}
+                    if label == NOISY_LABEL:
+                        if layer < n_layers:
+                            row |= _noisy_values(measured["noisy"][split], seed, layer - 1)
+                    else:
+                        values = information[seed, layer - 1, index]
+                        row["input_information_bits"] = float(values[0])
+                        row["label_information_bits"] = float(values[1])
+                        if label == pid_label:
+                            row |= _pid_values(measured["pid"][split][layer - 1], seed)
+                    yield row
+
+
+def _noisy_values(noisy, seed: int, hidden: int) -> dict[str, float]:
+    """The noisy network's columns of hidden layer ``hidden`` (0-based)."""
+    return {
+        "input_information_bits": float(noisy.input_information[seed, hidden]),
+        "input_information_se_bits": float(noisy.input_information_se[seed, hidden]),
+        "label_information_bits": float(noisy.label_information[seed, hidden]),
+        "label_information_se_bits": float(noisy.label_information_se[seed, hidden]),
+        "clustering": float(noisy.clustering[seed, hidden]),
+    }
+
+
+def _pid_values(pid, seed: int) -> dict[str, float]:
+    """The PID columns of one layer (a ``LayerPID`` of per-seed values)."""
+    values = {
+        f"pid_{name}_bits": float(getattr(pid, name)[seed])
+        for name in ("redundancy", "unique", "synergy", "total")
+    }
+    values["pid_complexity"] = float(pid.complexity[seed])
+    values["o_information_bits"] = float(pid.o_information[seed])
+    return values
+
+
+def _report(directory: RunDirectory, config, data, result: RunResult, labels) -> None:
     metrics = read_metrics(directory.file("metrics.csv"))
-    information = data_information(full.x, full.y)
+    train, test, full = data
+    splits = tuple(config.tracking.splits)
+    information = {
+        split: data_information(part.x, part.y)
+        for split, part in (("all", full), ("train", train), ("test", test))
+    }
     name = f"{config.data.name}, {config.model.activation}, widths {tuple(config.model.widths)}"
-    figures = {}
+    seeds = f"mean of {config.seeds} seeds"
+    figures, sections = {}, []
     if metrics["epoch"].size:
-        for label in labels:
-            file_name = f"information_plane_{label}.png"
-            plot_information_plane(
-                metrics,
-                label,
-                directory.file(file_name),
-                title=f"{label}: {name}, mean of {config.seeds} seeds",
-                data_information=information,
-            )
-            figures[f"information plane, {label}"] = file_name
+        for split in splits:
+            # The papers' choice, "all", keeps the file names of runs before splits.
+            suffix = "" if split == "all" else f"_{split}"
+            for label in labels:
+                file_name = f"information_plane_{label}{suffix}.png"
+                plot_information_plane(
+                    metrics,
+                    label,
+                    directory.file(file_name),
+                    split=split,
+                    title=f"{label}, {split} inputs: {name}, {seeds}",
+                    data_information=information[split],
+                )
+                figures[f"information plane, {label}, {split} inputs"] = file_name
         plot_training_curves(metrics, directory.file("training_curves.png"), title=name)
         figures["loss and accuracy"] = "training_curves.png"
+        if config.tracking.gradients:
+            plot_gradients(metrics, directory.file("gradients.png"), title=f"{name}, {seeds}")
+            figures["gradient statistics"] = "gradients.png"
+        if {"train", "test"} <= set(splits):
+            for label in labels:
+                file_name = f"generalisation_gap_{label}.png"
+                plot_generalisation_gap(metrics, label, directory.file(file_name))
+                figures[f"generalisation gap, {label}"] = file_name
+        for kind, group in _settings_groups(config).items():
+            file_name = f"sensitivity_{kind}.png"
+            plot_sensitivity(
+                metrics,
+                group,
+                directory.file(file_name),
+                split=splits[0],
+                title=f"{kind} settings, {splits[0]} inputs: {name}, {seeds}",
+            )
+            figures[f"{kind} settings"] = file_name
+        for split in splits:
+            suffix = "" if split == "all" else f"_{split}"
+            if config.tracking.pid.estimator:
+                rows = rows_of(metrics, estimator=config.tracking.pid.estimator, split=split)
+                plot_pid(rows, directory.file(f"pid{suffix}.png"), title=f"{name}, {split} inputs")
+                figures[f"partial information, {split} inputs"] = f"pid{suffix}.png"
+                sections += ["", f"## Partial information, {split} inputs", "", *pid_summary(rows)]
+            if config.tracking.noisy.samples:
+                rows = rows_of(metrics, estimator=NOISY_LABEL, split=split)
+                plot_noisy(
+                    rows, directory.file(f"noisy{suffix}.png"), title=f"{name}, {split} inputs"
+                )
+                figures[f"noisy network, {split} inputs"] = f"noisy{suffix}.png"
+                sections += ["", f"## Noisy network, {split} inputs", "", *noisy_summary(rows)]
     status = (
         "finished" if result.finished else f"stopped before epoch {result.done} (rerun to resume)"
     )
@@ -384,9 +606,20 @@ def _report(directory: RunDirectory, config, full, result: RunResult, labels) ->
             "epochs": config.train.epochs,
             "optimizer": f"{config.optimizer.name}, learning rate {config.optimizer.learning_rate}",
             "batch size": config.train.batch_size,
+            "measured on": ", ".join(f"{split} inputs" for split in splits),
             "devices": jax.device_count(),
             "wall time": f"{result.total_seconds:.1f} s",
         },
         figures=figures,
-        data_information=information,
+        data_information=information[splits[0]],
+        sections=sections,
     )
+
+
+def _settings_groups(config) -> dict[str, list[str]]:
+    """Estimator labels by estimator name, for the names with several labels (one
+    estimator under several settings: a sensitivity figure)."""
+    groups: dict[str, list[str]] = {}
+    for label, entry in config.tracking.estimators.items():
+        groups.setdefault(entry["name"], []).append(label)
+    return {kind: labels for kind, labels in groups.items() if len(labels) > 1}

@@ -49,14 +49,40 @@ def get_config() -> ml_collections.ConfigDict:
     config.tracking.epochs = ml_collections.ConfigDict()
     config.tracking.epochs.count = 100
     config.tracking.epochs.spacing = "log"
+    # The inputs every layer is measured on, any of "all" (the papers' choice: Saxe et
+    # al.'s FULL_MI), "train" and "test"; one row per split. With both "train" and
+    # "test" the report adds the generalisation gap I(T;Y) train minus test.
+    config.tracking.splits = ("all",)
     # label -> estimator name and options; the label names the rows and figures.
+    # The settings of Saxe et al.'s reference code for the 12-bit network
+    # (IBnet_ComputeMI.ipynb): KDE noise variance 1e-3 and bins of width 0.07 (here
+    # anchored at 0 as theirs: -1.05 = -15 x 0.07), beside Shwartz-Ziv & Tishby's 30
+    # bins over [-1, 1] (`bin_width_007`: width 0.07; labels cannot hold dots).
     config.tracking.estimators = ml_collections.ConfigDict()
     config.tracking.estimators.bins30 = ml_collections.ConfigDict(
         {"name": "binning", "n_bins": 30, "value_range": (-1.0, 1.0)}
     )
-    config.tracking.estimators.kde = ml_collections.ConfigDict(
-        {"name": "kde", "noise_variance": 0.1, "bound": "upper"}
+    config.tracking.estimators.bin_width_007 = ml_collections.ConfigDict(
+        {"name": "binning", "bin_width": 0.07, "value_range": (-1.05, 1.05)}
     )
+    config.tracking.estimators.kde = ml_collections.ConfigDict(
+        {"name": "kde", "noise_variance": 1e-3, "bound": "upper"}
+    )
+    # Per-layer statistics of the weight gradients over the minibatches of each
+    # measured epoch (Shwartz-Ziv & Tishby's drift and diffusion phases): the columns
+    # grad_mean, grad_std, grad_snr and weight_norm.
+    config.tracking.gradients = True
+    # Partial information decomposition of the label with a layer's units as sources,
+    # on the bins of the binning estimator labelled here ("" turns it off): see
+    # configs/information_plane/pid.py.
+    config.tracking.pid = ml_collections.ConfigDict()
+    config.tracking.pid.estimator = ""
+    # The noisy network of Goldfeld et al. (2019) (needs model.noise_std > 0): I(X;T)
+    # and I(T;Y) of every noisy hidden layer by sample propagation, `samples` draws of
+    # the noise per input ("noisy" rows); 0 turns it off. See configs/information_plane/noisy.py.
+    config.tracking.noisy = ml_collections.ConfigDict()
+    config.tracking.noisy.samples = 0
+    config.tracking.noisy.draws = 1
 
     # Runs across processes and hosts (jax.distributed): see infojax.runs.distributed_config.
     config.distributed = distributed_config()
