@@ -315,19 +315,34 @@ def run(
     ``lax.scan``, seeds in ``vmap``, the seed axis sharded over all devices); at the
     epochs of ``tracking.epochs`` each seed's every layer (the hidden layers, then the
     softmax output) is placed in the information plane by each estimator of
-    ``tracking.estimators``, on all inputs, along with the train and test loss and
-    accuracy. After each chunk the rows go to ``metrics.csv`` and the state (networks,
-    optimizer states, keys, epoch) to an orbax checkpoint; a new call on the same
-    ``workdir`` resumes from that checkpoint (:func:`infojax.runs.train_in_chunks`).
-    Each call ends by writing ``information_plane_<estimator>.png``,
-    ``training_curves.png`` and ``summary.md``.
+    ``tracking.estimators`` on the inputs of each split of ``tracking.splits``, along
+    with the train and test loss and accuracy. After each chunk the rows go to
+    ``metrics.csv`` and the state (networks, optimizer states, keys, epoch) to an
+    orbax checkpoint; a new call on the same ``workdir`` resumes from that checkpoint
+    (:func:`infojax.runs.train_in_chunks`). Each call ends by writing
+    ``information_plane_<estimator>.png`` (``_<split>`` added for the train and test
+    splits), ``training_curves.png``, ``gradients.png``, and where the config asks for
+    them ``generalisation_gap_<estimator>.png``, ``sensitivity_<kind>.png``,
+    ``pid.png`` and ``noisy.png``, and ``summary.md``; every curve and table shows the
+    mean over seeds with its 95 % Student-t interval.
 
-    ``metrics.csv`` has one row per (epoch, seed, layer, estimator): ``epoch`` (0 is
-    the initial network), ``seed`` (0-based), ``layer`` (1 is the first hidden
-    layer, the last is the softmax output), ``estimator`` (its label in
-    ``tracking.estimators``), ``input_information_bits`` (I(X;T)),
-    ``label_information_bits`` (I(T;Y)), and that seed's ``train_loss``,
-    ``train_accuracy``, ``test_loss``, ``test_accuracy`` (cross-entropy in nats).
+    ``metrics.csv`` has one row per (epoch, seed, split, layer, estimator): ``epoch``
+    (0 is the initial network), ``seed`` (0-based), ``split`` (``all``, ``train`` or
+    ``test``: the inputs measured), ``layer`` (1 is the first hidden layer, the last
+    is the softmax output), ``estimator`` (its label in ``tracking.estimators``, or
+    ``noisy``), ``input_information_bits`` (I(X;T)), ``label_information_bits``
+    (I(T;Y)); with ``tracking.noisy.samples > 0`` the noisy network's rows add
+    ``input_information_se_bits``, ``label_information_se_bits`` (Monte Carlo
+    standard errors) and ``clustering``; with ``tracking.pid.estimator`` its rows add
+    ``pid_redundancy_bits``, ``pid_unique_bits``, ``pid_synergy_bits``,
+    ``pid_total_bits``, ``pid_complexity`` and ``o_information_bits``
+    (:func:`infojax.tracking.layer_pid`); with ``tracking.gradients`` every row has
+    its layer's ``grad_mean``, ``grad_std``, ``grad_snr`` and ``weight_norm`` over the
+    minibatches of the epoch trained after the measurement (NaN at the last epoch,
+    after which nothing is trained;
+    :meth:`infojax.training.Trainer.train_epoch_with_gradient_statistics`); then that
+    seed's ``train_loss``, ``train_accuracy``, ``test_loss``, ``test_accuracy``
+    (cross-entropy in nats). A value a row's estimator does not give is NaN.
 
     ``cpu_devices = k > 0`` splits a CPU host into ``k`` JAX devices so that the seeds
     are spread over its cores (:func:`infojax.runs.split_cpu`). With
