@@ -314,3 +314,79 @@ def test_nan_activations_rejected():
     t[3, 1] = np.nan
     with pytest.raises(ValueError, match="`t`"):
         layer_pid(t, np.zeros(10, int), n_classes=2)
+
+
+# ------------------------------------------------------------------------ the report
+
+PID_COLUMNS = (
+    "pid_redundancy_bits",
+    "pid_unique_bits",
+    "pid_synergy_bits",
+    "pid_complexity",
+    "pid_total_bits",
+    "o_information_bits",
+)
+
+
+def fake_pid_metrics(synergy_slope, *, seeds=5, layers=2, epochs=(0, 1, 3, 10, 30, 100)):
+    """Metrics columns as read_metrics returns them: synergy = 0.2 + slope * epoch / 100
+    plus seed noise of sd 0.01; the other columns are noise around a constant."""
+    rng = np.random.default_rng(0)
+    rows = [(e, s, layer) for e in epochs for s in range(seeds) for layer in range(1, layers + 1)]
+    epoch, seed, layer = (np.array(column) for column in zip(*rows, strict=True))
+    metrics = {"epoch": epoch, "seed": seed, "layer": layer}
+    for column in PID_COLUMNS:
+        metrics[column] = 0.3 + 0.01 * rng.normal(size=len(rows))
+    metrics["pid_synergy_bits"] += synergy_slope * epoch / 100 - 0.1
+    return metrics
+
+
+def test_plot_pid_writes_png(tmp_path):
+    from infojax.runs.information_plane._report_pid import plot_pid
+
+    path = tmp_path / "pid.png"
+    metrics = fake_pid_metrics(0.5, layers=5)
+    metrics["pid_complexity"][metrics["layer"] == 5] = np.nan
+    plot_pid(metrics, path, title="test")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="`metrics`"):
+        plot_pid({column: metrics[column][:0] for column in metrics}, path)
+
+
+def test_summary_says_rose_for_rising_synergy():
+    from infojax.runs.information_plane._report_pid import pid_summary
+
+    text = "\n".join(pid_summary(fake_pid_metrics(0.5)))
+    sentences = [line for line in text.splitlines() if line.startswith("Layer ")]
+    assert len(sentences) == 2
+    for sentence in sentences:
+        assert sentence.split(":", 1)[1].strip().startswith("synergy (")
+        assert " rose" in sentence
+        assert "no clear change in redundancy, unique, complexity, O-information" in sentence
+    row = next(line for line in text.splitlines() if line.startswith("| synergy (bits) |"))
+    first, peak, at_epoch, last = (cell.strip() for cell in row.strip("|").split("|")[1:])
+    assert abs(float(first.split()[0]) - 0.2) <= 0.02 and first.count("[") == 1
+    assert abs(float(last.split()[0]) - 0.7) <= 0.02 and peak == last and at_epoch == "100"
+    assert "### Layer 1" in text and "### Layer 2" in text
+
+
+def test_summary_no_clear_change_for_noise():
+    from infojax.runs.information_plane._report_pid import pid_summary
+
+    lines = pid_summary(fake_pid_metrics(0.0))
+    sentences = [line for line in lines if line.startswith("Layer ")]
+    assert sentences and all("rose" not in s and "fell" not in s for s in sentences)
+    assert all("no clear change in redundancy, unique, synergy" in s for s in sentences)
+
+
+def test_summary_fell_one_seed_and_nan_complexity():
+    from infojax.runs.information_plane._report_pid import pid_summary
+
+    falling = fake_pid_metrics(-0.5)
+    falling["pid_complexity"][:] = np.nan
+    sentences = [line for line in pid_summary(falling) if line.startswith("Layer ")]
+    assert all("synergy (" in s and " fell" in s and "complexity" not in s for s in sentences)
+    single = fake_pid_metrics(0.5, seeds=1)
+    # One seed: no interval, so no claim however large the change.
+    assert all("rose" not in s for s in pid_summary(single) if s.startswith("Layer "))
+    assert pid_summary({column: falling[column][:0] for column in falling}) == ["No PID rows."]
