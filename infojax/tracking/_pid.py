@@ -337,7 +337,7 @@ def layer_pid(
         not Python ints.
 
     Example:
-      >>> x = jax.random.bernoulli(jax.random.key(0), shape=(4096, 2)).astype(jnp.int32)
+      >>> x = jnp.array([[0, 0], [0, 1], [1, 0], [1, 1]] * 1024)  # 4096 inputs
       >>> t = jnp.where(x == 1, 0.5, -0.5)
       >>> result = layer_pid(t, x[:, 0] ^ x[:, 1], n_classes=2)
       >>> round(float(result.total), 2), round(float(result.synergy), 2)  # XOR
