@@ -6,11 +6,15 @@ from infojax.tracking._information_plane import PLANE_ESTIMATORS
 from infojax.tracking._information_plane import InformationPlaneEstimator
 from infojax.tracking._information_plane import information_plane
 from infojax.tracking._information_plane import information_plane_estimator
+from infojax.tracking._pid import LayerPID
+from infojax.tracking._pid import layer_pid
 
 __all__ = [
     "PLANE_ESTIMATORS",
     "InformationPlaneEstimator",
+    "LayerPID",
     "information_plane",
     "information_plane_estimator",
+    "layer_pid",
     "tracked_epochs",
 ]
