@@ -265,7 +265,7 @@ def test_jit_equals_eager_and_vmap_equals_loop(width):
 
 @pytest.mark.float64
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
-@pytest.mark.parametrize("width", [3, 6])
+@pytest.mark.parametrize("width", [1, 2, 3, 6])
 def test_dtype_follows_input(dtype, width):
     t = jnp.asarray(np.tanh(np.random.default_rng(0).normal(size=(300, width))), dtype)
     labels = (t[:, 0] > 0).astype(jnp.int32)

@@ -254,9 +254,10 @@ def _layer_pid(t, labels, value_range, *, n_classes, n_bins, bin_width, max_bins
     label_counts = jnp.zeros(n_classes, jnp.int32).at[labels].add(1)[labels]
     w = t.shape[1]
     if w == 1:
-        _, joint = _match_counts(bins, labels, max_bins)
-        counts, _ = _match_counts(bins, None, max_bins)
-        ratio = (joint.astype(dtype) / counts.astype(dtype)) * (t.shape[0] / label_counts)
+        counts, joint = _match_counts(bins, labels, max_bins)
+        ratio = (joint.astype(dtype) / counts.astype(dtype)) * (
+            t.shape[0] / label_counts.astype(dtype)
+        )
         nan = jnp.full((), jnp.nan, dtype)
         return LayerPID(nan, nan, nan, nan, jnp.mean(jnp.log2(ratio)), jnp.zeros((), dtype))
     if w <= max_sources:
