@@ -7,9 +7,9 @@ on; ``get_config()`` is the default config, against which every config is checke
 
 from infojax.runs._data import data_information
 from infojax.runs.information_plane._experiment import COLUMNS
+from infojax.runs.information_plane._experiment import NOISY_LABEL
 from infojax.runs.information_plane._experiment import RUNTIME_FIELDS
 from infojax.runs.information_plane._experiment import SCHEMA
-from infojax.runs.information_plane._experiment import NOISY_LABEL
 from infojax.runs.information_plane._experiment import SPLITS
 from infojax.runs.information_plane._experiment import check_config
 from infojax.runs.information_plane._experiment import classifier_loss

@@ -600,7 +600,8 @@ def _report(directory: RunDirectory, config, data, result: RunResult, labels) ->
                 rows = rows_of(metrics, estimator=config.tracking.pid.estimator, split=split)
                 plot_pid(rows, directory.file(f"pid{suffix}.png"), title=f"{name}, {split} inputs")
                 figures[f"partial information, {split} inputs"] = f"pid{suffix}.png"
-                sections += ["", f"## Partial information, {split} inputs", "", *pid_summary(rows)]
+                title = f"Partial information decomposition of the label (sx), {split} inputs"
+                sections += ["", *pid_summary(rows, title=title)]
             if config.tracking.noisy.samples:
                 rows = rows_of(metrics, estimator=NOISY_LABEL, split=split)
                 plot_noisy(

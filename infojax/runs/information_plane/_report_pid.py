@@ -66,6 +66,7 @@ def pid_curves(metrics: Mapping[str, np.ndarray]) -> PIDCurves:
 
     Args:
       metrics: metrics columns, filtered to one split and one estimator.
+      title: the section's heading.
 
     Returns:
       :class:`PIDCurves`; a missing (epoch, layer, seed) row counts as a missing seed.
@@ -100,6 +101,7 @@ def plot_pid(
 
     Args:
       metrics: metrics columns, filtered to one split and one estimator.
+      title: the section's heading.
       path: the PNG file.
       title: the figure's heading (a default names the decomposition).
 
@@ -169,7 +171,11 @@ def _change(curves: PIDCurves, column: str, layer: int) -> str | None:
     return "no clear change"
 
 
-def pid_summary(metrics: Mapping[str, np.ndarray]) -> list[str]:
+def pid_summary(
+    metrics: Mapping[str, np.ndarray],
+    *,
+    title: str = "Partial information decomposition of the label (sx)",
+) -> list[str]:
     """Markdown lines: a table per layer of the PID quantities, and what changed.
 
     For each layer a table of every quantity at the first measured epoch, at its peak
@@ -181,6 +187,7 @@ def pid_summary(metrics: Mapping[str, np.ndarray]) -> list[str]:
 
     Args:
       metrics: metrics columns, filtered to one split and one estimator.
+      title: the section's heading.
 
     Returns:
       The lines, without trailing newlines (``["No PID rows."]`` without rows).
@@ -190,7 +197,7 @@ def pid_summary(metrics: Mapping[str, np.ndarray]) -> list[str]:
     curves = pid_curves(metrics)
     first, last = curves.epochs[0], curves.epochs[-1]
     lines = [
-        "## Partial information decomposition of the label (sx)",
+        f"## {title}",
         "",
         f"Mean over seeds [{CONFIDENCE:.0%} Student-t interval of the mean]; bits except "
         "the representational complexity (units of sources). A rise or fall is claimed "
