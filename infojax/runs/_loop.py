@@ -359,7 +359,12 @@ def train_in_chunks(
     with ``measured`` the host values of that epoch, seeds on the leading axis,
     padding seeds dropped; each row a mapping from the columns of ``schema`` to
     values) and the state to an orbax checkpoint in ``directory / "checkpoints"``; a
-    new call on the same directory resumes from the checkpoint.
+    new call on the same directory resumes from the checkpoint. The chunk program is
+    compiled before the first chunk, the progress line saying "compiling the training
+    program ..." meanwhile (JAX's persistent compilation cache, where it is on, makes
+    a rerun load it instead: :mod:`infojax.runs._compilation_cache`). With
+    ``training.gradient_statistics``, ``measured`` also holds the gradient statistics
+    of the epoch trained after the measurement (:class:`Training`).
 
     On resume the metrics file is checked against the checkpoint: every measured epoch
     before it must have each key of ``expected`` (every combination of the values of
