@@ -9,6 +9,12 @@ unknown or invalid field, a workdir that is in use, unwritable or of another con
 are one line on stderr and exit status 2; ``--debug`` shows the traceback instead.
 Ctrl-C stops at the next chunk boundary (exit status 130) and running the same
 command resumes.
+
+Compiled programs are kept in JAX's persistent compilation cache, so a rerun (or a
+run of the same program in another workdir) skips compiling them: by default in
+``$XDG_CACHE_HOME/infojax/jax`` (``~/.cache/infojax/jax``); the environment variable
+``INFOJAX_COMPILATION_CACHE=<dir>`` moves it, ``INFOJAX_COMPILATION_CACHE=off`` turns
+it off (:mod:`infojax.runs._compilation_cache`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from infojax.io import RunDirectoryError
 from infojax.io._metrics import MetricsFileError
 from infojax.runs import ConfigError
 from infojax.runs import run
+from infojax.runs._compilation_cache import enable_compilation_cache
 from infojax.runs.information_plane import config as _default_config
 
 USAGE_ERROR = 2
@@ -118,6 +125,7 @@ def main(argv: Sequence[str]) -> int:
         if debug:
             raise
         return _fail(f"config file {config_file} does not load: {type(error).__name__}: {error}")
+    enable_compilation_cache()
     workdir = flags.FLAGS.workdir
     if workdir is None:
         name = config_file.stem if flags.FLAGS["config"].present else "default"

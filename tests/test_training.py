@@ -306,6 +306,47 @@ def test_run_epochs_measures_then_trains_under_masks():
     )
 
 
+def test_run_epochs_with_statistics_after_measured_epochs_only():
+    # The toy "training" of the test above; its statistics are the params before the
+    # epoch.
+    states = TrainState(jnp.array([0.0, 100.0]), jnp.zeros(2), jnp.array([1.0, 2.0]), None)
+
+    def train_epoch(state):
+        return state._replace(params=state.params + state.opt_state)
+
+    def train_epoch_with_statistics(state):
+        return train_epoch(state), {"before": state.params}
+
+    def measure(state):
+        return {"value": 10 * state.params}
+
+    measure_mask = jnp.array([True, False, True, True, False])
+    train_mask = jnp.array([True, True, False, True, False])
+
+    def scan(states, measure_mask, train_mask, **options):
+        return run_epochs(
+            train_epoch,
+            measure,
+            states,
+            measure_mask=measure_mask,
+            train_mask=train_mask,
+            **options,
+        )
+
+    plain_final, plain_measured = jax.jit(scan)(states, measure_mask, train_mask)
+    final, (measured, statistics) = jax.jit(
+        lambda *args: scan(*args, train_epoch_with_statistics=train_epoch_with_statistics)
+    )(states, measure_mask, train_mask)
+    np.testing.assert_array_equal(final.params, plain_final.params)
+    np.testing.assert_array_equal(measured["value"], plain_measured["value"])
+    # Step 0 measures then trains: statistics; step 2 measures without training: NaN;
+    # step 3 measures then trains (from params 2 and 104); steps 1 and 4: no measurement.
+    nan = np.nan
+    np.testing.assert_array_equal(
+        statistics["before"], [[0, 100], [nan, nan], [nan, nan], [2, 104], [nan, nan]]
+    )
+
+
 class _Scale(nnx.Variable):
     """A per-network constant that is not trained."""
 

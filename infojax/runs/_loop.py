@@ -183,6 +183,8 @@ def run_units(
     unit_name: str = "unit",
     progress: bool = True,
     status: Callable[[Any], str] | None = None,
+    prepare: Callable[[], None] | None = None,
+    preparing: str = "preparing ...",
 ) -> tuple[int, bool]:
     """Runs ``run_unit(unit)`` for each unit in order, until done or asked to stop.
 
@@ -197,6 +199,10 @@ def run_units(
       unit_name: what the bar counts (``"epochs"``, ``"jobs"``).
       progress: show the progress bar.
       status: ``unit -> text`` shown beside the bar while the unit runs.
+      prepare: called once before the first unit (not at all when no unit is left),
+        with ``preparing`` shown beside the bar: work that would otherwise make the
+        first unit look hung, such as compiling its program.
+      preparing: the text shown while ``prepare`` runs.
 
     Returns:
       ``(units run, stopped by Ctrl-C)``.
@@ -219,6 +225,9 @@ def run_units(
     time_text = ""
     count = 0
     with StopRequests() as stop, bar:
+        if prepare is not None and len(units):
+            bar.set_postfix_str(preparing)
+            prepare()
         for index, unit in enumerate(units):
             # Across processes, process 0's Ctrl-C decides: all stop at the same unit.
             if bool(broadcast(stop.requested)):
@@ -228,7 +237,7 @@ def run_units(
             started = time.perf_counter()
             run_unit(unit)
             count += 1
-            # The first unit of a call also compiles: leave it out of the time model.
+            # The first unit of a call may also compile: leave it out of the time model.
             if index:
                 time_left.add(left[index], time.perf_counter() - started)
             remaining = left[index + 1 :]
@@ -253,11 +262,21 @@ class Training:
         arrays`` with ``measure_data`` the mapping given to :func:`train_in_chunks`
         (arrays by name); run at the measured epochs, before that epoch's training.
       mesh: the devices; the seed axis is sharded over them.
+      gradient_statistics: at every measured epoch, train the epoch that follows the
+        measurement with
+        :meth:`~infojax.training.Trainer.train_epoch_with_gradient_statistics` (the
+        same state) and hand its statistics to the ``rows`` callback of
+        :func:`train_in_chunks` as the key ``"gradients"`` of the measured values:
+        ``{kernel path: GradientStatistics}`` of arrays of shape ``(seeds,)``, NaN
+        where no epoch is trained after the measurement (the last epoch). ``measure``
+        must then return a dict without a ``"gradients"`` key. Unmeasured epochs train
+        with plain :meth:`~infojax.training.Trainer.train_epoch`.
     """
 
     trainer: Trainer
     measure: Callable[..., Any]
     mesh: jax.sharding.Mesh
+    gradient_statistics: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -272,6 +291,11 @@ def _compiled(training: Training) -> _Programs:
     states_sharding = seed_sharding(mesh)
 
     def chunk(states, measure_mask, train_mask, x_train, y_train, measure_data):
+        with_statistics = None
+        if training.gradient_statistics:
+            with_statistics = lambda state: trainer.train_epoch_with_gradient_statistics(
+                state, x_train, y_train
+            )
         states, measured = run_epochs(
             lambda state: trainer.train_epoch(state, x_train, y_train),
             lambda state: measure(state, measure_data),
@@ -279,13 +303,32 @@ def _compiled(training: Training) -> _Programs:
             measure_mask=measure_mask,
             train_mask=train_mask,
             groups=mesh.size,
+            train_epoch_with_statistics=with_statistics,
         )
+        if training.gradient_statistics:
+            measured = _with_gradients(*measured)
         return jax.lax.with_sharding_constraint(states, states_sharding), measured
 
     return _Programs(
         init=jax.jit(jax.vmap(trainer.init), out_shardings=states_sharding),
         chunk=jax.jit(chunk, donate_argnums=0),
     )
+
+
+def _with_gradients(measured: Any, statistics: Any) -> dict[str, Any]:
+    """``measured`` (a dict) with the gradient statistics added as ``"gradients"``."""
+    if not isinstance(measured, Mapping):
+        raise TypeError(
+            "`training.measure` must return a dict when `training.gradient_statistics` "
+            "is True (the statistics go under its key 'gradients'), got "
+            f"{type(measured).__name__}."
+        )
+    if "gradients" in measured:
+        raise ValueError(
+            "`training.measure` returns a 'gradients' key, which "
+            "`training.gradient_statistics` would overwrite; rename it."
+        )
+    return {**measured, "gradients": statistics}
 
 
 def train_in_chunks(
@@ -316,7 +359,12 @@ def train_in_chunks(
     with ``measured`` the host values of that epoch, seeds on the leading axis,
     padding seeds dropped; each row a mapping from the columns of ``schema`` to
     values) and the state to an orbax checkpoint in ``directory / "checkpoints"``; a
-    new call on the same directory resumes from the checkpoint.
+    new call on the same directory resumes from the checkpoint. The chunk program is
+    compiled before the first chunk, the progress line saying "compiling the training
+    program ..." meanwhile (JAX's persistent compilation cache, where it is on, makes
+    a rerun load it instead: :mod:`infojax.runs._compilation_cache`). With
+    ``training.gradient_statistics``, ``measured`` also holds the gradient statistics
+    of the epoch trained after the measurement (:class:`Training`).
 
     On resume the metrics file is checked against the checkpoint: every measured epoch
     before it must have each key of ``expected`` (every combination of the values of
@@ -410,15 +458,25 @@ def train_in_chunks(
             chunks = chunks[:max_chunks]
         next_epoch = start
 
-        def run_chunk(chunk):
-            nonlocal states, next_epoch
+        def scan_masks(chunk):
             # Fixed-length masks: every chunk, the last one too, reuses one program.
             epochs_in_scan = chunk[0] + np.arange(chunk_epochs)
             measure_mask = np.isin(epochs_in_scan, measured_epochs)
-            train_mask = epochs_in_scan < epochs
-            masks = (measure_mask, train_mask)
+            masks = (measure_mask, epochs_in_scan < epochs)
             if jax.process_count() > 1:
                 masks = tuple(place(mask, replicated) for mask in masks)
+            return epochs_in_scan, measure_mask, masks
+
+        def compile_chunk():
+            # Compiling ahead of the first chunk lets the progress bar say so; the
+            # chunk's call then finds the compiled program in JAX's caches (in this
+            # process, or on disk with the persistent compilation cache).
+            _, _, masks = scan_masks(chunks[0])
+            programs.chunk.lower(states, *masks, *train_arrays, measure_arrays).compile()
+
+        def run_chunk(chunk):
+            nonlocal states, next_epoch
+            epochs_in_scan, measure_mask, masks = scan_masks(chunk)
             states, measured = programs.chunk(states, *masks, *train_arrays, measure_arrays)
             measured = jax.tree.map(lambda leaf: leaf[measure_mask], _to_host(measured))
             if primary:
@@ -446,6 +504,8 @@ def train_in_chunks(
             description=f"{seeds} seeds",
             unit_name="epochs",
             progress=progress and primary,
+            prepare=compile_chunk,
+            preparing="compiling the training program ...",
         )
     finally:
         store.close()

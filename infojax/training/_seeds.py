@@ -64,6 +64,7 @@ def run_epochs(
     measure_mask: jax.Array,
     train_mask: jax.Array,
     groups: int = 1,
+    train_epoch_with_statistics: Callable[[Any], tuple[Any, Any]] | None = None,
 ) -> tuple[Any, Any]:
     """Scans over epochs for a batch of seeds, measuring first, then training.
 
@@ -84,10 +85,19 @@ def run_epochs(
         at once makes the kernel estimators' ``(block, n)`` tiles of all seeds compete
         for the CPU caches: for 50 seeds of a 4096-sample KDE, one at a time is 1.75x
         faster on CPU.
+      train_epoch_with_statistics: one seed's ``state -> (state, statistics)``, the
+        epoch of ``train_epoch`` (the same state) that also returns statistics of it
+        (:meth:`~infojax.training.Trainer.train_epoch_with_gradient_statistics`).
+        When given, the epoch trained right after each measurement runs with it; the
+        other epochs run ``train_epoch`` and cost nothing extra.
 
     Returns:
       The states after the scan, and the measurements stacked as
-      ``(steps, seeds, ...)`` (zeros where ``measure_mask`` is false).
+      ``(steps, seeds, ...)`` (zeros where ``measure_mask`` is false). With
+      ``train_epoch_with_statistics`` the measurements are a pair ``(measured,
+      statistics)``: ``statistics`` stacked as ``(steps, seeds, ...)``, at step ``i``
+      those of the epoch trained after the measurement of step ``i``, NaN where no
+      statistics were taken (no measurement, or no training after it).
     """
 
     def measure_seeds(states):
@@ -107,4 +117,30 @@ def run_epochs(
         states = jax.lax.cond(do_train, train_seeds, lambda s: s, states)
         return states, measured
 
-    return jax.lax.scan(step, states, (measure_mask, train_mask))
+    if train_epoch_with_statistics is None:
+        return jax.lax.scan(step, states, (measure_mask, train_mask))
+
+    train_with_statistics = jax.vmap(train_epoch_with_statistics)
+    no_statistics = jax.tree.map(
+        lambda leaf: jnp.full(leaf.shape, jnp.nan, leaf.dtype),
+        jax.eval_shape(train_with_statistics, states)[1],
+    )
+
+    def step_with_statistics(states, masks):
+        do_measure, do_train = masks
+        measured = jax.lax.cond(do_measure, measure_seeds, skip_measure, states)
+        # 0: no training; 1: a plain epoch; 2: the epoch after a measurement, with
+        # statistics.
+        branch = do_train.astype(jnp.int32) * (1 + do_measure.astype(jnp.int32))
+        states, statistics = jax.lax.switch(
+            branch,
+            [
+                lambda s: (s, no_statistics),
+                lambda s: (train_seeds(s), no_statistics),
+                train_with_statistics,
+            ],
+            states,
+        )
+        return states, (measured, statistics)
+
+    return jax.lax.scan(step_with_statistics, states, (measure_mask, train_mask))
