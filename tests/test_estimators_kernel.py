@@ -183,6 +183,25 @@ def test_kde_at_any_scale_matches_reference(dtype, scale, bound):
     np.testing.assert_allclose(plane[1], expected_label, rtol=rtol, atol=1e-6)
 
 
+@pytest.mark.parametrize("noise_variance", [1e-4, 1e-3])
+def test_kde_upper_bound_under_jit_in_float32_stays_below_log_n(noise_variance):
+    # The compiled (fast) path's exponents come from a matrix product; a point's own
+    # term is set to exp(0) exactly, so the upper bound on I(X;T) cannot exceed
+    # log2(n) = H(X) (it did, by 4e-4 bits at 1e-4, before). Distinct tanh layers as
+    # in the 12-bit network, where the bound sits at log2(n).
+    t, labels = layer(3, n=512, d=10, spread=1.0)
+    t32 = jnp.asarray(3 * t, jnp.float32).clip(-1, 1)
+    plane = jax.jit(
+        lambda t: kde_information_plane(t, labels, noise_variance=noise_variance, base=2)
+    )(t32)
+    assert plane[0].dtype == jnp.float32
+    assert float(plane[0]) <= np.log2(512)
+    expected = reference.kde_entropy_reference(
+        np.asarray(t32, np.float64), noise_variance, "upper"
+    ) - 0.5 * 10 * np.log(2 * np.pi * np.e * noise_variance)
+    np.testing.assert_allclose(float(plane[0]), expected / np.log(2), rtol=2e-5)
+
+
 def test_kde_too_large_for_the_fast_path_under_jit_is_nan():
     # Documented: under jit the exact path cannot be chosen, and activations too large
     # for the matrix-product exponents give NaN instead of a wrong number; moderate
