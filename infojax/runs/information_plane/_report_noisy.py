@@ -1,0 +1,257 @@
+"""The noisy-network part of an information-plane report: I(X;T) beside the clustering
+of every hidden layer against epoch, and whether compression and clustering coincide.
+
+Every function takes the metrics columns (:func:`infojax.io.read_metrics`) already
+filtered to one split and to the noisy estimator's rows, with the columns ``epoch``,
+``seed``, ``layer``, ``input_information_bits``, ``input_information_se_bits``,
+``label_information_bits``, ``label_information_se_bits`` and ``clustering``
+(:func:`infojax.tracking.noisy_information_plane`). Seeds are summarised by their mean
+and the 95 % Student-t interval of the mean (:func:`infojax.stats.seed_interval`,
+``method="t"``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from infojax.runs._plots import pyplot
+from infojax.stats import seed_interval
+
+CONFIDENCE = 0.95
+INFORMATION = "input_information_bits"
+CLUSTERING = "clustering"
+# Correlations need this many seed-mean points from the peak of I(X;T) on.
+MIN_CORRELATION_EPOCHS = 3
+
+
+class NoisyCurves(NamedTuple):
+    """Mean over seeds and 95 % t interval of I(X;T) and clustering, per epoch and layer.
+
+    Attributes:
+      epochs: sorted measured epochs, shape ``(E,)``.
+      layers: sorted layer numbers, shape ``(L,)``.
+      mean, low, high: ``column -> (E, L)`` float64 arrays for ``INFORMATION`` and
+        ``CLUSTERING``; ``low`` and ``high`` are NaN where fewer than two seeds have a
+        finite value.
+    """
+
+    epochs: np.ndarray
+    layers: np.ndarray
+    mean: dict[str, np.ndarray]
+    low: dict[str, np.ndarray]
+    high: dict[str, np.ndarray]
+
+
+def noisy_curves(metrics: Mapping[str, np.ndarray]) -> NoisyCurves:
+    """Seed means and 95 % t intervals of I(X;T) and clustering (see :class:`NoisyCurves`).
+
+    Args:
+      metrics: metrics columns, filtered to one split and the noisy estimator.
+
+    Returns:
+      :class:`NoisyCurves`; a missing (epoch, layer, seed) row counts as a missing seed.
+    """
+    epochs = np.unique(metrics["epoch"])
+    layers = np.unique(metrics["layer"])
+    seeds = np.unique(metrics["seed"])
+    index = (
+        np.searchsorted(epochs, metrics["epoch"]),
+        np.searchsorted(layers, metrics["layer"]),
+        np.searchsorted(seeds, metrics["seed"]),
+    )
+    mean, low, high = {}, {}, {}
+    for column in (INFORMATION, CLUSTERING):
+        values = np.full((epochs.size, layers.size, seeds.size), np.nan)
+        values[index] = np.asarray(metrics[column], dtype=float)
+        interval = seed_interval(values, axis=-1, confidence=CONFIDENCE, method="t")
+        mean[column], low[column], high[column] = (
+            np.asarray(part, dtype=float) for part in interval[:3]
+        )
+    return NoisyCurves(epochs, layers, mean, low, high)
+
+
+def plot_noisy(
+    metrics: Mapping[str, np.ndarray], path: str | os.PathLike, *, title: str = ""
+) -> None:
+    """Saves I(X;T) and the clustering of every hidden layer against epoch as a PNG.
+
+    Two panels side by side, one line per layer in each: I(X;T) in bits (left) and
+    the clustering (right, the mean same-class overlap at the noise scale of
+    :func:`infojax.tracking.noisy_information_plane`). Each line is the mean over
+    seeds, its band the 95 % Student-t interval of that mean (drawn where at least two
+    seeds report); the epoch axis is symlog, as in the training curves.
+
+    Args:
+      metrics: metrics columns, filtered to one split and the noisy estimator.
+      path: the PNG file.
+      title: the figure's heading.
+
+    Raises:
+      ValueError: if ``metrics`` has no rows.
+    """
+    if not np.size(metrics["epoch"]):
+        raise ValueError("`metrics` has no rows to plot.")
+    plt = pyplot()
+    curves = noisy_curves(metrics)
+    figure, axes = plt.subplots(1, 2, figsize=(9.0, 3.6), constrained_layout=True)
+    panels = (
+        (INFORMATION, "I(X;T) (bits)"),
+        (CLUSTERING, "clustering: same-class overlap"),
+    )
+    for ax, (column, label) in zip(axes, panels, strict=True):
+        for index, layer in enumerate(curves.layers):
+            color = f"C{index % 10}"
+            ax.plot(
+                curves.epochs, curves.mean[column][:, index], color=color, label=f"layer {layer}"
+            )
+            ax.fill_between(
+                curves.epochs,
+                curves.low[column][:, index],
+                curves.high[column][:, index],
+                color=color,
+                alpha=0.2,
+                linewidth=0,
+            )
+        ax.set_xscale("symlog", linthresh=1.0)
+        ax.set_xlim(left=0)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+    axes[1].set_ylim(-0.02, 1.02)
+    axes[0].legend(fontsize=7)
+    figure.suptitle(
+        (title or "Noisy network: compression and clustering")
+        + f"\nmean over seeds; bands: {CONFIDENCE:.0%} t interval over seeds",
+        fontsize=9,
+    )
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def _estimate(curves: NoisyCurves, column: str, epoch: int, layer: int) -> str:
+    mean = curves.mean[column][epoch, layer]
+    if not np.isfinite(mean):
+        return "n/a"
+    low, high = curves.low[column][epoch, layer], curves.high[column][epoch, layer]
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{mean:.3f}"
+    return f"{mean:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _correlations(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
+    """Pearson and Spearman correlation of two curves (NaN if too short or constant)."""
+    finite = np.isfinite(a) & np.isfinite(b)
+    a, b = a[finite], b[finite]
+    if a.size < MIN_CORRELATION_EPOCHS:
+        return np.nan, np.nan
+    from scipy.stats import rankdata
+
+    def pearson(u, v):
+        u, v = u - u.mean(), v - v.mean()
+        scale = np.sqrt(np.sum(u * u) * np.sum(v * v))
+        return float(np.sum(u * v) / scale) if scale > 0 else np.nan
+
+    return pearson(a, b), pearson(rankdata(a), rankdata(b))
+
+
+def noisy_summary(
+    metrics: Mapping[str, np.ndarray], *, title: str = "Noisy network: compression and clustering"
+) -> list[str]:
+    """Markdown lines: per layer, compression after the peak of I(X;T) and clustering.
+
+    A table with one row per layer: the epoch of the peak of the seed-mean I(X;T), its
+    value there and at the last epoch (seed mean with its 95 % t interval), the fall
+    (peak minus last), the clustering at the same two epochs, and the Pearson and
+    Spearman correlations between the seed-mean I(X;T) and clustering curves over the
+    epochs from the peak on. Then the verdicts, one sentence each:
+
+    * compression: the interval of I(X;T) at the last epoch lies below that at the
+      peak;
+    * compression and clustering coincide: compression, the clustering interval at
+      the last epoch lies above that at the peak, and the Spearman correlation after
+      the peak is negative (clustering rose as I(X;T) fell);
+    * otherwise, with compression, they do not coincide; without it there is "no
+      compression"; with fewer than two seeds (no intervals) or fewer than
+      ``MIN_CORRELATION_EPOCHS`` epochs from the peak on, no claim is made.
+
+    Args:
+      metrics: metrics columns, filtered to one split and the noisy estimator.
+      title: the section's heading (without the ``##``).
+
+    Returns:
+      The lines, without trailing newlines (``["No noisy-network rows."]`` without
+      rows).
+    """
+    if not np.size(metrics["epoch"]):
+        return ["No noisy-network rows."]
+    curves = noisy_curves(metrics)
+    last = curves.epochs[-1]
+    lines = [
+        f"## {title}",
+        "",
+        f"Mean over seeds [{CONFIDENCE:.0%} t interval over seeds]. I(X;T) in bits; the "
+        "clustering is the mean overlap of the noisy layer's laws for pairs of inputs of "
+        "the same class (0: all distinguishable, 1: all merged). Correlations are over "
+        "the seed-mean curves from the peak of I(X;T) to the last epoch.",
+        "",
+        f"| layer | peak epoch | I(X;T) at peak | I(X;T) at epoch {last} | fall (bits) | "
+        f"clustering at peak | clustering at epoch {last} | correlation after the peak |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    verdicts = {"coincide": [], "differ": [], "none": [], "no claim": []}
+    for index, layer in enumerate(curves.layers):
+        information = curves.mean[INFORMATION][:, index]
+        if not np.isfinite(information).any():
+            verdicts["no claim"].append(str(layer))
+            continue
+        peak = int(np.nanargmax(information))
+        fall = information[peak] - information[-1]
+        pearson, spearman = _correlations(information[peak:], curves.mean[CLUSTERING][peak:, index])
+        span = len(curves.epochs) - peak
+        correlation = (
+            f"Pearson {pearson:.2f}, Spearman {spearman:.2f} ({span} epochs)"
+            if np.isfinite(spearman)
+            else f"n/a ({span} epochs)"
+        )
+        lines.append(
+            f"| {layer} | {curves.epochs[peak]} | {_estimate(curves, INFORMATION, peak, index)} "
+            f"| {_estimate(curves, INFORMATION, -1, index)} | {fall:.3f} "
+            f"| {_estimate(curves, CLUSTERING, peak, index)} "
+            f"| {_estimate(curves, CLUSTERING, -1, index)} | {correlation} |"
+        )
+        verdicts[_verdict(curves, index, peak, spearman)].append(str(layer))
+    lines.append("")
+    sentences = {
+        "coincide": "Compression and clustering coincide in layers {}: I(X;T) fell after "
+        "its peak while the clustering rose.",
+        "differ": "Compression and clustering do not coincide in layers {}: I(X;T) fell "
+        "after its peak, but the clustering did not rise with it.",
+        "none": "No compression in layers {}: I(X;T) at the last epoch is within the "
+        "interval at its peak.",
+        "no claim": "No claim for layers {}: fewer than two seeds (no interval) or fewer "
+        f"than {MIN_CORRELATION_EPOCHS} epochs from the peak on.",
+    }
+    for verdict, layers in verdicts.items():
+        if layers:
+            lines.append(sentences[verdict].format(", ".join(layers)))
+    return lines
+
+
+def _verdict(curves: NoisyCurves, layer: int, peak: int, spearman: float) -> str:
+    def interval(column, epoch):
+        return curves.low[column][epoch, layer], curves.high[column][epoch, layer]
+
+    bounds = (*interval(INFORMATION, peak), *interval(INFORMATION, -1))
+    bounds += (*interval(CLUSTERING, peak), *interval(CLUSTERING, -1))
+    if not np.isfinite(bounds).all() or not np.isfinite(spearman):
+        return "no claim"
+    peak_low, _, _, last_high = bounds[:4]
+    if not last_high < peak_low:
+        return "none"
+    _, clustering_peak_high, clustering_last_low, _ = bounds[4:]
+    if clustering_last_low > clustering_peak_high and spearman < 0:
+        return "coincide"
+    return "differ"
