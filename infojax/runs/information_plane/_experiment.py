@@ -608,7 +608,8 @@ def _report(directory: RunDirectory, config, data, result: RunResult, labels) ->
                     rows, directory.file(f"noisy{suffix}.png"), title=f"{name}, {split} inputs"
                 )
                 figures[f"noisy network, {split} inputs"] = f"noisy{suffix}.png"
-                sections += ["", f"## Noisy network, {split} inputs", "", *noisy_summary(rows)]
+                title = f"Noisy network: compression and clustering, {split} inputs"
+                sections += ["", *noisy_summary(rows, title=title)]
     status = (
         "finished" if result.finished else f"stopped before epoch {result.done} (rerun to resume)"
     )
