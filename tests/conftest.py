@@ -6,10 +6,18 @@ inside ``jax.enable_x64(True)``: it is for tests that build float64 inputs (to c
 that the result's dtype follows the input) or that need float64 precision for a tight
 comparison with a reference. Only the test call and its function-scoped fixtures run
 with x64; arrays built at import or collection time are built without it.
+
+The tests leave JAX's persistent compilation cache off (``INFOJAX_COMPILATION_CACHE``,
+which the command line turns on): they write nothing under the user's cache folder, and
+the tests of the cache set the variable themselves.
 """
+
+import os
 
 import jax
 import pytest
+
+os.environ.setdefault("INFOJAX_COMPILATION_CACHE", "off")
 
 
 @pytest.fixture(autouse=True)
