@@ -351,7 +351,9 @@ def test_noisy_network_rows(tmp_path):
     assert (columns["input_information_se_bits"][hidden] >= 0).all()
     assert (columns["input_information_bits"][hidden] <= 12 + 1e-4).all()
     assert (tmp_path / "noisy.png").is_file()
-    assert "## Noisy network, all inputs" in (tmp_path / "summary.md").read_text()
+    text = (tmp_path / "summary.md").read_text()
+    assert "## Noisy network: compression and clustering, all inputs" in text
+    assert "| layer | peak epoch | I(X;T) at peak |" in text
 
 
 def test_sensitivity_config_draws_one_figure_per_estimator_kind(tmp_path):
