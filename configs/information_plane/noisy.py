@@ -2,7 +2,8 @@
 
 The network, data and optimizer of ``tanh.py`` with Gaussian noise of standard
 deviation 0.005 added to every hidden layer, in training and in measurement (their
-noisy version of the Shwartz-Ziv & Tishby model, beta = 0.005 in their notation).
+noisy version of the Shwartz-Ziv & Tishby model; beta = 0.005 in their notation, as
+we read the paper: check it against the paper before quoting it as theirs).
 I(X;T_l) and I(T_l;Y) of each noisy hidden layer come from sample propagation: the
 noise drawn ``tracking.noisy.samples`` times per input through the earlier layers,
 then Monte Carlo integration over the Gaussian mixture (``noisy`` rows, with standard
