@@ -21,7 +21,7 @@ from infojax.runs.ib_curve._experiment import _make_plan
 from infojax.runs.ib_curve._experiment import _training
 
 VARIANTS = ("default", "vib", "nib", "ceb", "digits")
-_INFORMATION = COLUMNS[9:]
+_INFORMATION = COLUMNS[COLUMNS.index("input_information_bits") :]
 
 
 def load_config(variant):
@@ -102,7 +102,12 @@ def _check_bounds(columns, classes=2):
     assert (input_lower >= -tolerance).all() and (input_upper <= 8 + tolerance).all()
     # I(Z;Y) <= H(Y) <= log2(classes).
     assert (label_upper <= math.log2(classes) + tolerance).all()
-    assert ((columns["accuracy"] >= 0) & (columns["accuracy"] <= 1)).all()
+    for name in ("accuracy", "accuracy_single_draw"):
+        assert ((columns[name] >= 0) & (columns[name] <= 1)).all(), name
+    # Without noise every draw of Z is the same: one draw predicts as their average.
+    np.testing.assert_array_equal(
+        columns["accuracy_single_draw"][~stochastic], columns["accuracy"][~stochastic]
+    )
     # The Monte Carlo estimates lie in their brackets, up to 4 standard errors.
     for name in ("input_information", "label_information"):
         estimate = columns[f"{name}_bits"][stochastic]
@@ -134,13 +139,38 @@ def test_default_config_runs_end_to_end(default_run):
     )
     summary = (workdir / "summary.md").read_text()
     assert "VIB" in summary and "status: finished" in summary
+    # The single-draw accuracy and Fano's bound on it, in the table and the checks; the
+    # checks of every row; what holds by construction listed apart.
+    assert "| accuracy (single draw) | Fano bound on single-draw accuracy |" in summary
+    assert "- single-draw accuracy <= Fano's bound" in summary
+    assert "- every row (test: each epoch, beta and seed)" in summary
+    assert "Holds by construction (not a test):" in summary
+    assert "![information plane over training, train set](information_plane.png)" in summary
 
 
 @pytest.mark.parametrize("variant", [v for v in VARIANTS if v != "default"])
 def test_variant_config_runs_end_to_end(variant, tmp_path):
-    config = tiny(load_config(variant))
+    config = tiny(load_config(variant), lock=False)
+    # The information plane of the test set (the default is the training set).
+    config.report.plane_split = "test"
+    config.lock()
     run(config, tmp_path)
-    _check_bounds(_check_run_directory(tmp_path, config), classes=10 if variant == "digits" else 2)
+    columns = _check_run_directory(tmp_path, config)
+    _check_bounds(columns, classes=10 if variant == "digits" else 2)
+    summary = (tmp_path / "summary.md").read_text()
+    assert "![information plane over training, test set](information_plane.png)" in summary
+    if variant == "nib":
+        # Its rate is the upper bound on I(X;Z): no check compares it with the lower.
+        stochastic = columns["beta_index"] != BASELINE_INDEX
+        np.testing.assert_allclose(
+            columns["rate_nats"][stochastic] / math.log(2),
+            columns["input_information_upper_bits"][stochastic],
+            rtol=1e-5,
+            atol=1e-6,
+        )
+        checks = summary[summary.index("Checks:") : summary.index("Holds by construction")]
+        assert "variational rate >= I(X;Z) lower bound" not in checks
+        assert "the rate is the upper bound of the same bracket on I(X;Z)" in summary
 
 
 def test_vib_default_is_the_default():
@@ -255,6 +285,10 @@ def test_mnist_without_a_path_fails_before_training(tmp_path):
         (lambda c: setattr(c.model, "activation", "swish2"), r"activation"),
         (lambda c: setattr(c.optimizer, "name", "adamw2"), r"adamw2"),
         (lambda c: setattr(c.tracking, "max_points", 1), r"`tracking.max_points`"),
+        (
+            lambda c: setattr(c.report, "plane_split", "all"),
+            r"`report.plane_split` must be one of \['train', 'test'\], got 'all'",
+        ),
         (lambda c: setattr(c.data, "name", "cifar"), r"Unknown dataset 'cifar'"),
     ],
 )

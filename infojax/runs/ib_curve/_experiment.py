@@ -73,6 +73,7 @@ SCHEMA = RowSchema(
         "distortion_nats",
         "rate_nats",
         "accuracy",
+        "accuracy_single_draw",
         "input_information_bits",
         "input_information_se_bits",
         "input_information_lower_bits",
@@ -98,7 +99,7 @@ _STOCHASTIC_ONLY = tuple(
 _PLAN_FIELDS = ("objective", "model", "optimizer", "train.batch_size", "tracking.samples")
 
 # Fields that change how a run is shown or launched, not what it computes.
-RUNTIME_FIELDS = ("progress", "distributed", "cpu_devices", "train.chunk_epochs")
+RUNTIME_FIELDS = ("progress", "distributed", "cpu_devices", "train.chunk_epochs", "report")
 
 # beta_index of the deterministic baseline networks in the metrics.
 BASELINE_INDEX = -1
@@ -136,6 +137,8 @@ def check_config(config: ml_collections.ConfigDict) -> None:
         raise bad("beta.max", f"be finite and >= beta.min = {beta.min}", beta.max)
     if beta.count == 1 and beta.max != beta.min:
         raise bad("beta.max", "equal beta.min when beta.count is 1", beta.max)
+    if config.report.plane_split not in _SPLITS:
+        raise bad("report.plane_split", f"be one of {list(_SPLITS)}", config.report.plane_split)
     if config.model.prior not in ("normal", "mixture"):
         raise bad("model.prior", "be 'normal' or 'mixture'", config.model.prior)
     if config.model.power not in (1, 2):
@@ -225,8 +228,10 @@ class IBNetwork(nnx.Module):
 def _terms(
     plan: _Plan, model: IBNetwork, key: jax.Array, x, y, *, samples: int = 1, with_rate: bool = True
 ):
-    """Per-example distortion, rate (None without ``with_rate``) and mean softmax over
-    ``samples`` draws of Z, and the encoder's mean and std.
+    """Per-example distortion, rate (None without ``with_rate``), mean softmax over
+    ``samples`` draws of Z, the encoder's mean and std, and whether the prediction from
+    the first draw alone (one draw of Z per input: the channel the informations
+    describe) is right.
 
     The rate of VIB with the normal prior is the closed-form KL; the sampled rates
     (mixture prior, CEB) and the distortion are averaged over the draws. Nonlinear
@@ -241,8 +246,9 @@ def _terms(
     labels = jnp.broadcast_to(y, logits.shape[:-1])
     distortion = optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean(0)
     probabilities = jax.nn.softmax(logits, axis=-1).mean(0)
+    single_draw_right = jnp.argmax(logits[0], -1) == y
     if not with_rate:
-        return distortion, None, probabilities, mean, std
+        return distortion, None, probabilities, mean, std, single_draw_right
     if plan.config.objective == "nib":
         rate = kde_rate(mean, std[0, 0])
     elif plan.config.objective == "ceb":
@@ -252,7 +258,7 @@ def _terms(
         rate = sampled_rate(z, mean, std, model.prior.log_prob(z)).mean(0)
     else:
         rate = vib_rate(mean, std)
-    return distortion, rate, probabilities, mean, std
+    return distortion, rate, probabilities, mean, std, single_draw_right
 
 
 @functools.lru_cache(maxsize=8)
@@ -277,7 +283,7 @@ def _training(plan: _Plan) -> Training:
         terms_key, estimate_key = jax.random.split(key)
         # Nonlinear IB's rate over a whole split is not formed here (n x n): it is the
         # upper mixture bound below, over the same points.
-        distortion, rate, probabilities, *_ = _terms(
+        distortion, rate, probabilities, _, _, single_draw_right = _terms(
             plan,
             model,
             terms_key,
@@ -303,6 +309,7 @@ def _training(plan: _Plan) -> Training:
             "distortion_nats": distortion,
             "rate_nats": rate,
             "accuracy": (jnp.argmax(probabilities, -1) == y).mean(dtype=mean.dtype),
+            "accuracy_single_draw": single_draw_right.mean(dtype=mean.dtype),
             "input_information_bits": estimate.input_information,
             "input_information_se_bits": estimate.input_standard_error,
             "input_information_lower_bits": bounds.input_lower,
@@ -342,12 +349,14 @@ def run(
     information-plane runs are). At the epochs of ``tracking.epochs`` every network is
     measured on the training and the test set: its loss, distortion (the decoder's
     cross-entropy, averaged over ``tracking.samples`` draws of Z), rate, accuracy (of
-    the softmax averaged over the draws), and the Gaussian-mixture bounds on I(X;Z) and
+    the softmax averaged over the draws), single-draw accuracy (of the prediction from
+    one draw of Z per input, the channel the informations describe), and the
+    Gaussian-mixture bounds on I(X;Z) and
     I(Z;Y) (:func:`infojax.measures.gaussian_mixture_information_bounds`) over at most
     ``tracking.max_points`` inputs of the split, with a Monte Carlo estimate of each
     (:func:`infojax.measures.gaussian_mixture_information_estimate`). Each call ends by
     writing ``ib_curve_train.png``, ``ib_curve_test.png``, ``accuracy.png``,
-    ``information_plane.png`` and ``summary.md``.
+    ``information_plane.png`` (of the split ``report.plane_split``) and ``summary.md``.
 
     ``metrics.csv`` has one row per (epoch, network, split), columns :data:`COLUMNS`:
     ``beta_index`` (``-1`` for the baselines, whose rate and information columns are
@@ -422,7 +431,7 @@ def run(
             max_chunks=max_chunks,
         )
         if is_primary():
-            _write_report(directory, config, bounds_points, result, members)
+            _write_report(directory, config, bounds_points, result, members, plan.n_classes)
     return result
 
 
@@ -473,7 +482,9 @@ def _rows(epoch: int, measured: dict[str, Any], *, betas: np.ndarray, seeds: int
             }
 
 
-def _write_report(directory: RunDirectory, config, splits, result: RunResult, members) -> None:
+def _write_report(
+    directory: RunDirectory, config, splits, result: RunResult, members, n_classes
+) -> None:
     metrics = read_metrics(directory.file("metrics.csv"))
     # I(X;Y) and H(Y) of each split's inputs and labels, which the bounds refer to.
     information = {name: data_information(*split) for name, split in splits.items()}
@@ -481,6 +492,7 @@ def _write_report(directory: RunDirectory, config, splits, result: RunResult, me
     name = (
         f"{config.objective.upper()} on {config.data.name}, latent {config.model.latent_features}"
     )
+    rate_bounds = "residual" if config.objective == "ceb" else "input"
     figures = {}
     if metrics["epoch"].size:
         for split in ("train", "test"):
@@ -491,6 +503,7 @@ def _write_report(directory: RunDirectory, config, splits, result: RunResult, me
                 title=f"IB curve ({split} set): {name}",
                 data_information=information[split],
                 label_entropy=entropy[split],
+                rate_bounds=rate_bounds,
             )
             figures[f"IB curve, {split} set"] = f"ib_curve_{split}.png"
         _report.plot_accuracy_vs_beta(
@@ -503,10 +516,12 @@ def _write_report(directory: RunDirectory, config, splits, result: RunResult, me
             metrics,
             directory.file("information_plane.png"),
             beta_indices=chosen,
-            split="train",
-            title=f"Information plane over training: {name}",
+            split=config.report.plane_split,
+            title=f"Information plane over training ({config.report.plane_split} set): {name}",
         )
-        figures["information plane over training"] = "information_plane.png"
+        figures[f"information plane over training, {config.report.plane_split} set"] = (
+            "information_plane.png"
+        )
     status = (
         "finished" if result.finished else f"stopped before epoch {result.done} (rerun to resume)"
     )
@@ -529,5 +544,6 @@ def _write_report(directory: RunDirectory, config, splits, result: RunResult, me
         figures=figures,
         data_information=information,
         label_entropy=entropy,
-        rate_bounds="residual" if config.objective == "ceb" else "input",
+        rate_bounds=rate_bounds,
+        n_classes=n_classes,
     )

@@ -80,6 +80,12 @@ def get_config() -> ml_collections.ConfigDict:
     # cost grows as the square of it, and I(X;Z) <= log2 of it.
     config.tracking.max_points = 1024
 
+    # What the report shows (changing it on resume is allowed: it computes nothing).
+    config.report = ml_collections.ConfigDict()
+    # The split ("train" or "test") of the information plane over training
+    # (information_plane.png).
+    config.report.plane_split = "train"
+
     # Runs across processes and hosts (jax.distributed): see infojax.runs.distributed_config.
     config.distributed = distributed_config()
     # On a CPU host: split it into this many JAX devices, the networks sharded over
