@@ -319,20 +319,30 @@ def test_single_draw_check_needs_two_seeds_and_the_averaged_accuracy_is_informat
 
 def test_every_row_is_checked(tmp_path):
     rows = [list(row) for row in ib_curve_rows([0, 1])]
-    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir(), (tmp_path / "c").mkdir()
+    for name in "abcd":
+        (tmp_path / name).mkdir()
     assert _report.row_check(_metrics(tmp_path / "a", rows), split="test")[1]
     # Issue 24: epoch 1, beta 0.1 (index 1), seed 1, test: the I(X;Z) estimate 4.4
-    # standard errors above its upper bound (estimate at index 9, upper bound at 12).
+    # standard errors above its upper bound.
     index = COLUMNS.index
     (row,) = [r for r in rows if r[:5] == [1, 1, 0.1, 1, "test"]]
     row[index("input_information_bits")] = row[index("input_information_upper_bits")] + 0.044
-    metrics = _metrics(tmp_path / "b", rows)
-    statement, holds, detail = _report.row_check(metrics, split="test")
+    statement, holds, detail = _report.row_check(_metrics(tmp_path / "c", rows), split="test")
     assert statement.startswith("every row (test: each epoch, beta and seed)")
     assert not holds
     assert detail == (
         "12 rows (24 estimates) checked, 1 outside; worst: epoch 1, beta 0.1, seed 1, test: "
         "I(X;Z) estimate 2.7440, upper bound 2.7000, 4.4 standard errors outside"
+    )
+    # float32 rounding at a clipped bound (log2 256 = 8 bits, 4 units in the last place
+    # above it, with a standard error of 5e-7 bits) is no failure.
+    (clipped,) = [r for r in rows if r[:5] == [0, 0, 0.01, 0, "test"]]
+    clipped[index("input_information_upper_bits")] = 8.0
+    clipped[index("input_information_bits")] = 8.0 + 4 * 8 * float(np.finfo(np.float32).eps)
+    clipped[index("input_information_se_bits")] = 5e-7
+    metrics = _metrics(tmp_path / "b", rows)
+    assert _report.row_check(metrics, split="test")[2].startswith(
+        "12 rows (24 estimates) checked, 1 outside"
     )
     # The train rows are checked apart; 4 standard errors would let it pass.
     assert _report.row_check(metrics, split="train")[1]
@@ -342,7 +352,7 @@ def test_every_row_is_checked(tmp_path):
     row[index("label_information_bits")] = row[index("label_information_lower_bits")] - 0.05
     (other,) = [r for r in rows if r[:5] == [0, 2, 1.0, 0, "test"]]
     other[index("label_information_se_bits")] = math.nan
-    _, holds, detail = _report.row_check(_metrics(tmp_path / "c", rows), split="test")
+    _, holds, detail = _report.row_check(_metrics(tmp_path / "d", rows), split="test")
     assert not holds
     assert "I(Z;Y) estimate 0.3500, lower bound 0.4000, 5.0 standard errors outside" in detail
     assert detail.endswith("; 1 rows with NaN, not checked")
@@ -402,8 +412,8 @@ def test_summary(metrics, tmp_path):
     assert (
         "- every row (test: each epoch, beta and seed): Monte Carlo estimates of I(X;Z) and "
         "I(Z;Y) inside their brackets within 3 standard errors: yes (12 rows (24 estimates) "
-        "checked, 0 outside; worst: epoch 0, beta 0.01, seed 0, test: I(Z;Y) estimate "
-        "0.5000, upper bound 0.6000, inside by 10.0 standard errors)" in checks
+        "checked, 0 outside; worst: epoch 0, beta 1, seed 0, test: I(Z;Y) estimate "
+        "0.3000, lower bound 0.2000, inside by 10.0 standard errors)" in checks
     )
     # I(X;Y) = H(Y) = 1 bit: what holds by construction is listed apart, not as a check.
     assert "I(X;Y)" not in checks and "I(Z;Y) lower bound <= I(X;Z)" not in checks
