@@ -2,9 +2,9 @@
 
 ``run(config, workdir)`` trains stochastic-encoder networks with VIB, nonlinear IB or
 CEB for a sweep of beta and several seeds in one compiled program and records the
-rate, the distortion, the accuracy and Gaussian-mixture bounds on I(X;Z) and I(Z;Y)
-as they train; ``get_config()`` is the default config, against which every config is
-checked.
+rate, the distortion, the accuracy (draws of Z averaged, and of a single draw) and
+Gaussian-mixture bounds on I(X;Z) and I(Z;Y) as they train; ``get_config()`` is the
+default config, against which every config is checked.
 """
 
 from infojax.runs.ib_curve._experiment import BASELINE_INDEX

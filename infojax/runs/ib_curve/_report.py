@@ -2,11 +2,18 @@
 metrics file.
 
 Each row of ``metrics.csv`` is one (epoch, beta_index, beta, seed, split): the loss,
-its distortion and rate (nats), the accuracy, and for ``I(X;Z)`` and ``I(Z;Y)`` (bits)
-a Monte Carlo estimate with its standard error and a rigorous bracket around it. Rows
-with ``beta_index = -1`` come from the deterministic baseline network (``beta = 0``,
-no noise, NaN rate and information); they appear only as the baseline of the accuracy
-plot and of the summary.
+its distortion and rate (nats), the accuracy (of the softmax averaged over draws of Z)
+and the single-draw accuracy (one draw of Z per input), and for ``I(X;Z)`` and
+``I(Z;Y)`` (bits) a Monte Carlo estimate with its standard error and a rigorous
+bracket around it. Rows with ``beta_index = -1`` come from the deterministic baseline
+network (``beta = 0``, no noise, NaN rate and information); they appear only as the
+baseline of the accuracy plot and of the summary.
+
+Every curve and table gives the mean over seeds with the 95 % Student-t interval of
+that mean (:func:`infojax.stats.seed_interval`, ``method="t"``). The summary's checks
+are only comparisons that can fail on the data at hand; those that hold by how the
+quantities are computed are listed apart (:func:`curve_checks`), and every recorded
+row is checked, not only the seed means of the last epoch (:func:`row_check`).
 """
 
 from __future__ import annotations
