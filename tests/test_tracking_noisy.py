@@ -445,6 +445,18 @@ def test_summary_makes_no_claim_with_one_seed():
     assert "coincide in layers" not in text
 
 
+def test_summary_leaves_out_a_layer_without_measurements():
+    # The noiseless output layer's noisy rows are NaN: no table row, no verdict.
+    metrics = fake_noisy_metrics(True)
+    output = metrics["layer"] == 2
+    for name in COLUMNS[3:]:
+        metrics[name] = np.where(output, np.nan, metrics[name])
+    text = "\n".join(noisy_summary(metrics))
+    assert "| 1 | 4 |" in text and "| 2 |" not in text
+    assert "coincide in layers 1:" in text
+    assert "No claim" not in text
+
+
 def test_summary_without_rows():
     assert noisy_summary({name: np.zeros(0) for name in COLUMNS}) == ["No noisy-network rows."]
 

@@ -12,6 +12,7 @@ import warnings
 from collections.abc import Mapping
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -71,6 +72,47 @@ def interval(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.
         return empty, empty, empty
     result = seed_interval(values, axis=axis, confidence=CONFIDENCE, method="t")
     return tuple(np.asarray(part, np.float64) for part in result[:3])
+
+
+class SeedCurves(NamedTuple):
+    """Mean over seeds and 95 % t interval of some columns, per epoch and layer.
+
+    Attributes:
+      epochs: sorted measured epochs, shape ``(E,)``.
+      layers: sorted layer numbers, shape ``(L,)``.
+      mean, low, high: ``column -> (E, L)`` float64 arrays; ``low`` and ``high`` are
+        NaN where fewer than two seeds have a finite value.
+    """
+
+    epochs: np.ndarray
+    layers: np.ndarray
+    mean: dict[str, np.ndarray]
+    low: dict[str, np.ndarray]
+    high: dict[str, np.ndarray]
+
+    def text(self, column: str, epoch: int, layer: int) -> str:
+        """``"mean [low, high]"`` of ``column`` at the ``epoch``-th and ``layer``-th
+        positions (see :func:`format_interval`)."""
+        at = (epoch, layer)
+        return format_interval(self.mean[column][at], self.low[column][at], self.high[column][at])
+
+
+def seed_curves(metrics: Mapping[str, np.ndarray], columns: Sequence[str]) -> SeedCurves:
+    """Seed means and 95 % t intervals of ``columns`` (see :class:`SeedCurves`).
+
+    Args:
+      metrics: metrics columns, filtered to one split and one estimator.
+      columns: the columns to summarise.
+
+    Returns:
+      :class:`SeedCurves`; a missing (epoch, layer, seed) row counts as a missing seed.
+    """
+    epochs, layers, values = by_seed(metrics, columns)
+    mean, low, high = interval(values, axis=2)
+    parts = [
+        {column: part[..., i] for i, column in enumerate(columns)} for part in (mean, low, high)
+    ]
+    return SeedCurves(epochs, layers, *parts)
 
 
 def seed_means(
@@ -353,8 +395,12 @@ def plot_sensitivity(
     plt.close(figure)
 
 
-def _format(mean: float, low: float, high: float, digits: int = 3) -> str:
-    if np.isnan(low):
+def format_interval(mean: float, low: float, high: float, digits: int = 3) -> str:
+    """``"mean [low, high]"``; ``"mean"`` alone without an interval, ``"n/a"`` without
+    a mean."""
+    if not np.isfinite(mean):
+        return "n/a"
+    if not (np.isfinite(low) and np.isfinite(high)):
         return f"{mean:.{digits}f}"
     return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
 
@@ -380,10 +426,10 @@ def estimator_table(metrics: Mapping[str, np.ndarray], estimator: str, split: st
             continue
         peak = int(np.nanargmax(input_information))
         cells = [
-            _format(mean[peak, index, 0], low[peak, index, 0], high[peak, index, 0]),
+            format_interval(mean[peak, index, 0], low[peak, index, 0], high[peak, index, 0]),
             str(epochs[peak]),
-            _format(mean[-1, index, 0], low[-1, index, 0], high[-1, index, 0]),
-            _format(mean[-1, index, 1], low[-1, index, 1], high[-1, index, 1]),
+            format_interval(mean[-1, index, 0], low[-1, index, 0], high[-1, index, 0]),
+            format_interval(mean[-1, index, 1], low[-1, index, 1], high[-1, index, 1]),
         ]
         lines.append(f"| {layer} | " + " | ".join(cells) + " |")
     return lines
@@ -402,10 +448,10 @@ def gap_table(metrics: Mapping[str, np.ndarray], estimator: str) -> list[str]:
     ]
     for index, layer in enumerate(layers):
         peak = int(np.nanargmax(mean[:, index]))
-        lines.append(
-            f"| {layer} | {_format(mean[peak, index], low[peak, index], high[peak, index])} | "
-            f"{epochs[peak]} | {_format(mean[-1, index], low[-1, index], high[-1, index])} |"
+        largest, last = (
+            format_interval(mean[at, index], low[at, index], high[at, index]) for at in (peak, -1)
         )
+        lines.append(f"| {layer} | {largest} | {epochs[peak]} | {last} |")
     return lines
 
 
@@ -430,7 +476,10 @@ def gradient_table(metrics: Mapping[str, np.ndarray]) -> list[str]:
         first, last = finite[0], finite[-1]
         peak = int(finite[np.argmax(ratio[finite])])
         below = [i for i in finite if i > peak and ratio[i] < 1.0]
-        cell = {i: _format(ratio[i], low[i, index], high[i, index], 2) for i in (first, peak, last)}
+        cell = {
+            i: format_interval(ratio[i], low[i, index], high[i, index], 2)
+            for i in (first, peak, last)
+        }
         lines.append(
             f"| {layer} | {cell[first]} | {cell[peak]} | {epochs[peak]} | "
             f"{epochs[below[0]] if below else 'never'} | {cell[last]} (epoch {epochs[last]}) |"
@@ -470,9 +519,9 @@ def write_summary(
         lines.append(f"- last measured epoch: {last}")
         for name in _SCORES:
             mean, low, high = interval(curves[name][-1], axis=0)
+            score = format_interval(float(mean), float(low), float(high), 4)
             lines.append(
-                f"- {name.replace('_', ' ')} at epoch {last}: "
-                f"{_format(float(mean), float(low), float(high), 4)} (mean [{INTERVAL_NOTE}])"
+                f"- {name.replace('_', ' ')} at epoch {last}: {score} (mean [{INTERVAL_NOTE}])"
             )
         splits = np.unique(metrics["split"]) if "split" in metrics else np.array(["all"])
         for split in splits:

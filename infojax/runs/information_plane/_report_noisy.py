@@ -14,64 +14,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import numpy as np
 
 from infojax.runs._plots import pyplot
-from infojax.stats import seed_interval
+from infojax.runs.information_plane._report import CONFIDENCE
+from infojax.runs.information_plane._report import SeedCurves
+from infojax.runs.information_plane._report import seed_curves
 
-CONFIDENCE = 0.95
 INFORMATION = "input_information_bits"
 CLUSTERING = "clustering"
 # Correlations need this many seed-mean points from the peak of I(X;T) on.
 MIN_CORRELATION_EPOCHS = 3
 
 
-class NoisyCurves(NamedTuple):
-    """Mean over seeds and 95 % t interval of I(X;T) and clustering, per epoch and layer.
-
-    Attributes:
-      epochs: sorted measured epochs, shape ``(E,)``.
-      layers: sorted layer numbers, shape ``(L,)``.
-      mean, low, high: ``column -> (E, L)`` float64 arrays for ``INFORMATION`` and
-        ``CLUSTERING``; ``low`` and ``high`` are NaN where fewer than two seeds have a
-        finite value.
-    """
-
-    epochs: np.ndarray
-    layers: np.ndarray
-    mean: dict[str, np.ndarray]
-    low: dict[str, np.ndarray]
-    high: dict[str, np.ndarray]
-
-
-def noisy_curves(metrics: Mapping[str, np.ndarray]) -> NoisyCurves:
-    """Seed means and 95 % t intervals of I(X;T) and clustering (see :class:`NoisyCurves`).
+def noisy_curves(metrics: Mapping[str, np.ndarray]) -> SeedCurves:
+    """Seed means and 95 % t intervals of I(X;T) and clustering (:class:`SeedCurves`).
 
     Args:
       metrics: metrics columns, filtered to one split and the noisy estimator.
-
-    Returns:
-      :class:`NoisyCurves`; a missing (epoch, layer, seed) row counts as a missing seed.
     """
-    epochs = np.unique(metrics["epoch"])
-    layers = np.unique(metrics["layer"])
-    seeds = np.unique(metrics["seed"])
-    index = (
-        np.searchsorted(epochs, metrics["epoch"]),
-        np.searchsorted(layers, metrics["layer"]),
-        np.searchsorted(seeds, metrics["seed"]),
-    )
-    mean, low, high = {}, {}, {}
-    for column in (INFORMATION, CLUSTERING):
-        values = np.full((epochs.size, layers.size, seeds.size), np.nan)
-        values[index] = np.asarray(metrics[column], dtype=float)
-        interval = seed_interval(values, axis=-1, confidence=CONFIDENCE, method="t")
-        mean[column], low[column], high[column] = (
-            np.asarray(part, dtype=float) for part in interval[:3]
-        )
-    return NoisyCurves(epochs, layers, mean, low, high)
+    return seed_curves(metrics, (INFORMATION, CLUSTERING))
 
 
 def plot_noisy(
@@ -131,16 +94,6 @@ def plot_noisy(
     plt.close(figure)
 
 
-def _estimate(curves: NoisyCurves, column: str, epoch: int, layer: int) -> str:
-    mean = curves.mean[column][epoch, layer]
-    if not np.isfinite(mean):
-        return "n/a"
-    low, high = curves.low[column][epoch, layer], curves.high[column][epoch, layer]
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{mean:.3f}"
-    return f"{mean:.3f} [{low:.3f}, {high:.3f}]"
-
-
 def _correlations(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     """Pearson and Spearman correlation of two curves (NaN if too short or constant)."""
     finite = np.isfinite(a) & np.isfinite(b)
@@ -177,6 +130,9 @@ def noisy_summary(
       compression"; with fewer than two seeds (no intervals) or fewer than
       ``MIN_CORRELATION_EPOCHS`` epochs from the peak on, no claim is made.
 
+    A layer without a finite I(X;T) (the noiseless output layer, whose rows are NaN)
+    is left out of the table and the verdicts.
+
     Args:
       metrics: metrics columns, filtered to one split and the noisy estimator.
       title: the section's heading (without the ``##``).
@@ -205,7 +161,7 @@ def noisy_summary(
     for index, layer in enumerate(curves.layers):
         information = curves.mean[INFORMATION][:, index]
         if not np.isfinite(information).any():
-            verdicts["no claim"].append(str(layer))
+            # No noisy measurement here (the noiseless output layer): nothing to say.
             continue
         peak = int(np.nanargmax(information))
         fall = information[peak] - information[-1]
@@ -217,10 +173,10 @@ def noisy_summary(
             else f"n/a ({span} epochs)"
         )
         lines.append(
-            f"| {layer} | {curves.epochs[peak]} | {_estimate(curves, INFORMATION, peak, index)} "
-            f"| {_estimate(curves, INFORMATION, -1, index)} | {fall:.3f} "
-            f"| {_estimate(curves, CLUSTERING, peak, index)} "
-            f"| {_estimate(curves, CLUSTERING, -1, index)} | {correlation} |"
+            f"| {layer} | {curves.epochs[peak]} | {curves.text(INFORMATION, peak, index)} "
+            f"| {curves.text(INFORMATION, -1, index)} | {fall:.3f} "
+            f"| {curves.text(CLUSTERING, peak, index)} "
+            f"| {curves.text(CLUSTERING, -1, index)} | {correlation} |"
         )
         verdicts[_verdict(curves, index, peak, spearman)].append(str(layer))
     lines.append("")
@@ -240,7 +196,7 @@ def noisy_summary(
     return lines
 
 
-def _verdict(curves: NoisyCurves, layer: int, peak: int, spearman: float) -> str:
+def _verdict(curves: SeedCurves, layer: int, peak: int, spearman: float) -> str:
     def interval(column, epoch):
         return curves.low[column][epoch, layer], curves.high[column][epoch, layer]
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from typing import NamedTuple
 
 import numpy as np
 
 from infojax.runs._plots import pyplot
-from infojax.stats import seed_interval
+from infojax.runs.information_plane._report import CONFIDENCE
+from infojax.runs.information_plane._report import SeedCurves
+from infojax.runs.information_plane._report import seed_curves
 
 # (column, name in figures and text, unit)
 QUANTITIES = (
@@ -39,55 +40,17 @@ DESCRIBED = (
     "pid_complexity",
     "o_information_bits",
 )
-CONFIDENCE = 0.95
 _NAMES = {column: name for column, name, _ in QUANTITIES}
 _UNITS = {column: unit for column, _, unit in QUANTITIES}
 
 
-class PIDCurves(NamedTuple):
-    """Mean over seeds and 95 % t interval of every PID column, per epoch and layer.
-
-    Attributes:
-      epochs: sorted measured epochs, shape ``(E,)``.
-      layers: sorted layer numbers, shape ``(L,)``.
-      mean, low, high: ``column -> (E, L)`` float64 arrays; ``low`` and ``high`` are
-        NaN where fewer than two seeds have a finite value.
-    """
-
-    epochs: np.ndarray
-    layers: np.ndarray
-    mean: dict[str, np.ndarray]
-    low: dict[str, np.ndarray]
-    high: dict[str, np.ndarray]
-
-
-def pid_curves(metrics: Mapping[str, np.ndarray]) -> PIDCurves:
-    """Seed means and 95 % t intervals of the PID columns (see :class:`PIDCurves`).
+def pid_curves(metrics: Mapping[str, np.ndarray]) -> SeedCurves:
+    """Seed means and 95 % t intervals of the PID columns (:class:`SeedCurves`).
 
     Args:
       metrics: metrics columns, filtered to one split and one estimator.
-      title: the section's heading.
-
-    Returns:
-      :class:`PIDCurves`; a missing (epoch, layer, seed) row counts as a missing seed.
     """
-    epochs = np.unique(metrics["epoch"])
-    layers = np.unique(metrics["layer"])
-    seeds = np.unique(metrics["seed"])
-    index = (
-        np.searchsorted(epochs, metrics["epoch"]),
-        np.searchsorted(layers, metrics["layer"]),
-        np.searchsorted(seeds, metrics["seed"]),
-    )
-    mean, low, high = {}, {}, {}
-    for column, _, _ in QUANTITIES:
-        values = np.full((epochs.size, layers.size, seeds.size), np.nan)
-        values[index] = np.asarray(metrics[column], dtype=float)
-        interval = seed_interval(values, axis=-1, confidence=CONFIDENCE, method="t")
-        mean[column], low[column], high[column] = (
-            np.asarray(part, dtype=float) for part in interval[:3]
-        )
-    return PIDCurves(epochs, layers, mean, low, high)
+    return seed_curves(metrics, [column for column, _, _ in QUANTITIES])
 
 
 def plot_pid(
@@ -147,17 +110,7 @@ def plot_pid(
     plt.close(figure)
 
 
-def _estimate(curves: PIDCurves, column: str, epoch: int, layer: int) -> str:
-    mean = curves.mean[column][epoch, layer]
-    if not np.isfinite(mean):
-        return "n/a"
-    low, high = curves.low[column][epoch, layer], curves.high[column][epoch, layer]
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{mean:.3f}"
-    return f"{mean:.3f} [{low:.3f}, {high:.3f}]"
-
-
-def _change(curves: PIDCurves, column: str, layer: int) -> str | None:
+def _change(curves: SeedCurves, column: str, layer: int) -> str | None:
     """``"rose"``, ``"fell"`` or ``"no clear change"`` from the first to the last epoch."""
     first_low, first_high = curves.low[column][0, layer], curves.high[column][0, layer]
     last_low, last_high = curves.low[column][-1, layer], curves.high[column][-1, layer]
@@ -215,13 +168,13 @@ def pid_summary(
             means = curves.mean[column][:, index]
             if np.isfinite(means).any():
                 peak = int(np.nanargmax(means))
-                peak_text, peak_epoch = _estimate(curves, column, peak, index), curves.epochs[peak]
+                peak_text, peak_epoch = curves.text(column, peak, index), curves.epochs[peak]
             else:
                 peak_text, peak_epoch = "n/a", "n/a"
             label = f"{name} ({unit})" if unit else name
             lines.append(
-                f"| {label} | {_estimate(curves, column, 0, index)} | {peak_text} | "
-                f"{peak_epoch} | {_estimate(curves, column, -1, index)} |"
+                f"| {label} | {curves.text(column, 0, index)} | {peak_text} | "
+                f"{peak_epoch} | {curves.text(column, -1, index)} |"
             )
         changes = {"rose": [], "fell": [], "no clear change": []}
         for column in DESCRIBED:
@@ -230,8 +183,8 @@ def pid_summary(
                 text = _NAMES[column]
                 if change != "no clear change":
                     text += (
-                        f" ({_estimate(curves, column, 0, index)} → "
-                        f"{_estimate(curves, column, -1, index)}"
+                        f" ({curves.text(column, 0, index)} → "
+                        f"{curves.text(column, -1, index)}"
                         + (f" {_UNITS[column]})" if _UNITS[column] else ")")
                     )
                 changes[change].append(text)
