@@ -26,6 +26,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from infojax.runs._intervals import INTERVAL_NOTE
+from infojax.runs._intervals import format_interval
+from infojax.runs._intervals import seed_intervals
 from infojax.runs._plots import pyplot
 
 # The estimated informations, as the columns name them: f"{name}_bits" (Monte Carlo),
@@ -36,9 +39,6 @@ _BRACKETS = ("input_information", "label_information")
 # Rounding allowance relative to a compared value: 16 units in the last place of
 # float32, the precision the run computes in.
 _ROUNDING = 16 * float(np.finfo(np.float32).eps)
-CONFIDENCE = 0.95
-# What every figure and table says of its intervals.
-INTERVAL_NOTE = "95 % t interval over seeds"
 
 
 def _grouped_statistics(
@@ -66,7 +66,7 @@ def _grouped_statistics(
         rank[group == key] = np.arange(counts[key])
     for column, name in enumerate(names):
         table[group, column, rank] = values[name]
-    low, high = _interval(table, axis=-1)
+    _, low, high = seed_intervals(table, axis=-1)
     statistics = {}
     for column, name in enumerate(names):
         value = np.asarray(values[name], dtype=np.float64)
@@ -77,22 +77,6 @@ def _grouped_statistics(
         statistics[f"{name}_low"] = low[:, column]
         statistics[f"{name}_high"] = high[:, column]
     return unique, counts, statistics
-
-
-def _interval(values: np.ndarray, *, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ends of the 95 % t interval of the mean over ``axis`` (NaN: a missing seed),
-    as NumPy float64; NaN where fewer than 2 seeds are there."""
-    from infojax.stats import seed_interval
-
-    values = np.asarray(values, np.float64)
-    if values.size == 0:
-        empty = np.zeros(np.delete(values.shape, axis))
-        return empty, empty
-    # seed_interval refuses inf, which a diverged network may record.
-    result = seed_interval(
-        np.where(np.isinf(values), np.nan, values), axis=axis, confidence=CONFIDENCE, method="t"
-    )
-    return np.asarray(result.low, np.float64), np.asarray(result.high, np.float64)
 
 
 def _split_rows(metrics: Mapping[str, np.ndarray], split: str) -> np.ndarray:
@@ -260,7 +244,7 @@ def _baseline_accuracy(metrics: Mapping[str, np.ndarray], *, split: str) -> dict
     epochs = np.asarray(metrics["epoch"], dtype=np.int64)
     epoch = int(epochs[rows].max())
     accuracy = np.asarray(metrics["accuracy"], dtype=np.float64)[rows & (epochs == epoch)]
-    low, high = _interval(accuracy, axis=0)
+    _, low, high = seed_intervals(accuracy, axis=0)
     return {
         "epoch": epoch,
         "mean": float(accuracy.mean()),
@@ -991,7 +975,7 @@ def write_summary(
             lines.append(
                 f"- deterministic baseline (beta = 0, no noise), {split} accuracy at epoch "
                 f"{baseline['epoch']}: "
-                + _mean_and_interval(baseline["mean"], baseline["low"], baseline["high"], 4)
+                + format_interval(baseline["mean"], baseline["low"], baseline["high"], 4)
                 + f" ({baseline['seeds']} seeds)"
             )
         found = curve_checks(
@@ -1019,15 +1003,8 @@ def write_summary(
     Path(path).write_text("\n".join(lines) + "\n")
 
 
-def _mean_and_interval(mean: float, low: float, high: float, digits: int = 3) -> str:
-    """``"mean [low, high]"``; the mean alone where there is no interval (one seed)."""
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{mean:.{digits}f}"
-    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
-
-
 def _interval_text(points: Mapping[str, np.ndarray], name: str, index: int, digits=3) -> str:
-    return _mean_and_interval(
+    return format_interval(
         points[f"{name}_mean"][index],
         points[f"{name}_low"][index],
         points[f"{name}_high"][index],

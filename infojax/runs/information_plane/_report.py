@@ -16,11 +16,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from infojax.runs._intervals import INTERVAL_NOTE
+from infojax.runs._intervals import format_interval
+from infojax.runs._intervals import seed_intervals
 from infojax.runs._plots import pyplot
 
-CONFIDENCE = 0.95
-# What every figure and table says of its intervals.
-INTERVAL_NOTE = "95 % t interval over seeds"
 _SCORES = ("train_loss", "train_accuracy", "test_loss", "test_accuracy")
 
 
@@ -61,19 +61,6 @@ def by_seed(
     return epochs, layers, values
 
 
-def interval(values: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(mean, low, high)`` over ``axis`` (the seeds): the 95 % t interval of the mean,
-    as NumPy float64 (NaN ends where fewer than 2 seeds are there)."""
-    from infojax.stats import seed_interval
-
-    values = np.asarray(values, np.float64)
-    if values.size == 0:
-        empty = np.zeros(np.delete(values.shape, axis))
-        return empty, empty, empty
-    result = seed_interval(values, axis=axis, confidence=CONFIDENCE, method="t")
-    return tuple(np.asarray(part, np.float64) for part in result[:3])
-
-
 class SeedCurves(NamedTuple):
     """Mean over seeds and 95 % t interval of some columns, per epoch and layer.
 
@@ -108,7 +95,7 @@ def seed_curves(metrics: Mapping[str, np.ndarray], columns: Sequence[str]) -> Se
       :class:`SeedCurves`; a missing (epoch, layer, seed) row counts as a missing seed.
     """
     epochs, layers, values = by_seed(metrics, columns)
-    mean, low, high = interval(values, axis=2)
+    mean, low, high = seed_intervals(values, axis=2)
     parts = [
         {column: part[..., i] for i, column in enumerate(columns)} for part in (mean, low, high)
     ]
@@ -190,7 +177,7 @@ def plot_information_plane(
         rows_of(metrics, estimator=estimator, split=split),
         ("input_information_bits", "label_information_bits"),
     )
-    mean, low, high = interval(values, axis=2)
+    mean, low, high = seed_intervals(values, axis=2)
     figure, axes = plt.subplots(figsize=(6.4, 4.8), constrained_layout=True)
     norm = SymLogNorm(linthresh=1.0, vmin=0, vmax=max(int(epochs.max()), 1))
     shown = _interval_epochs(epochs)
@@ -239,7 +226,7 @@ def _bar_lengths(center: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.nd
 
 def _band(axes, x, values, *, color, label, axis=1):
     """Plots the seed mean of ``values`` against ``x`` with its 95 % t band."""
-    mean, low, high = interval(values, axis=axis)
+    mean, low, high = seed_intervals(values, axis=axis)
     axes.plot(x, mean, color=color, label=label)
     axes.fill_between(x, low, high, color=color, alpha=0.2, linewidth=0)
 
@@ -285,7 +272,7 @@ def plot_gradients(
     for index, layer in enumerate(layers):
         color = f"C{index}"
         _band(axes[0], epochs, values[:, index, :, 0], color=color, label=f"layer {layer}")
-        mean_std = interval(values[:, index, :, 1], axis=1)[0]
+        mean_std = seed_intervals(values[:, index, :, 1], axis=1)[0]
         axes[0].plot(epochs, mean_std, color=color, linestyle="--", linewidth=0.9)
         _band(axes[1], epochs, values[:, index, :, 2], color=color, label=f"layer {layer}")
     axes[0].plot([], [], color="0.3", label="solid: mean, dashed: std")
@@ -369,7 +356,7 @@ def plot_sensitivity(
             rows_of(metrics, estimator=label, split=split),
             ("input_information_bits", "label_information_bits"),
         )
-        mean, low, high = interval(values[-1], axis=1)
+        mean, low, high = seed_intervals(values[-1], axis=1)
         for index, layer in enumerate(layers):
             offset = (index - (layers.size - 1) / 2) * 0.08
             for panel in range(2):
@@ -395,16 +382,6 @@ def plot_sensitivity(
     plt.close(figure)
 
 
-def format_interval(mean: float, low: float, high: float, digits: int = 3) -> str:
-    """``"mean [low, high]"``; ``"mean"`` alone without an interval, ``"n/a"`` without
-    a mean."""
-    if not np.isfinite(mean):
-        return "n/a"
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{mean:.{digits}f}"
-    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
-
-
 def estimator_table(metrics: Mapping[str, np.ndarray], estimator: str, split: str) -> list[str]:
     """Markdown lines: per layer the peak and last I(X;T) and the last I(T;Y), each the
     mean over seeds with its 95 % t interval."""
@@ -412,7 +389,7 @@ def estimator_table(metrics: Mapping[str, np.ndarray], estimator: str, split: st
         rows_of(metrics, estimator=estimator, split=split),
         ("input_information_bits", "label_information_bits"),
     )
-    mean, low, high = interval(values, axis=2)
+    mean, low, high = seed_intervals(values, axis=2)
     lines = [
         f"## {estimator}, {split} inputs (bits; mean [{INTERVAL_NOTE}])",
         "",
@@ -439,7 +416,7 @@ def gap_table(metrics: Mapping[str, np.ndarray], estimator: str) -> list[str]:
     """Markdown lines: the generalisation gap I(T;Y) train - test per layer, at its
     largest and at the last epoch."""
     epochs, layers, gap = generalisation_gap(metrics, estimator)
-    mean, low, high = interval(gap, axis=2)
+    mean, low, high = seed_intervals(gap, axis=2)
     lines = [
         f"## Generalisation gap, {estimator}: I(T;Y) train - test (bits; mean [{INTERVAL_NOTE}])",
         "",
@@ -460,7 +437,7 @@ def gradient_table(metrics: Mapping[str, np.ndarray]) -> list[str]:
     measured epoch, its largest value, the first epoch after that where the seed mean
     falls below 1 (drift gives way to diffusion), and its last value."""
     epochs, layers, values = by_seed(_first_rows(metrics), ("grad_snr",))
-    mean, low, high = interval(values[..., 0], axis=2)
+    mean, low, high = seed_intervals(values[..., 0], axis=2)
     lines = [
         f"## Gradient signal-to-noise ratio, mean / std (mean [{INTERVAL_NOTE}])",
         "",
@@ -518,7 +495,7 @@ def write_summary(
         last = curves["epoch"][-1]
         lines.append(f"- last measured epoch: {last}")
         for name in _SCORES:
-            mean, low, high = interval(curves[name][-1], axis=0)
+            mean, low, high = seed_intervals(curves[name][-1], axis=0)
             score = format_interval(float(mean), float(low), float(high), 4)
             lines.append(
                 f"- {name.replace('_', ' ')} at epoch {last}: {score} (mean [{INTERVAL_NOTE}])"

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from infojax.runs._intervals import CONFIDENCE
 from infojax.runs._plots import pyplot
-from infojax.runs.information_plane._report import CONFIDENCE
 from infojax.runs.information_plane._report import SeedCurves
 from infojax.runs.information_plane._report import seed_curves
 
