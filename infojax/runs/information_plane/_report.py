@@ -248,6 +248,7 @@ def plot_training_curves(
     accuracy_axes.set_ylabel("accuracy")
     for axes in (loss_axes, accuracy_axes):
         axes.set_xscale("symlog", linthresh=1.0)
+        axes.set_xlim(left=0)
         axes.set_xlabel("epoch")
         axes.legend(title=f"bands: {INTERVAL_NOTE}", title_fontsize=8)
     if title:
@@ -281,6 +282,7 @@ def plot_gradients(
     axes[1].set_ylabel("signal-to-noise (mean / std)")
     for panel in axes:
         panel.set_xscale("symlog", linthresh=1.0)
+        panel.set_xlim(left=0)
         # Log axes need a positive value (a run of one measured epoch has none).
         if np.any(np.isfinite(values) & (values > 0)):
             panel.set_yscale("log")
@@ -329,6 +331,7 @@ def plot_generalisation_gap(
         _band(axes, epochs, gap[:, index], color=f"C{index}", label=f"layer {layer}")
     axes.axhline(0.0, color="0.3", linestyle=":", linewidth=0.8)
     axes.set_xscale("symlog", linthresh=1.0)
+    axes.set_xlim(left=0)
     axes.set_xlabel("epoch")
     axes.set_ylabel("I(T;Y) train - test (bits)")
     axes.legend(fontsize=7, ncols=2, title=f"bands: {INTERVAL_NOTE}", title_fontsize=7)
