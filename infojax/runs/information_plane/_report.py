@@ -378,7 +378,17 @@ def plot_sensitivity(
     for panel, name in enumerate(("I(X;T)", "I(T;Y)")):
         axes[panel].set_xticks(positions, labels, rotation=30, ha="right", fontsize=8)
         axes[panel].set_ylabel(f"{name} at the last epoch (bits)")
-    axes[0].legend(fontsize=7, ncols=2, title=f"bars: {INTERVAL_NOTE}", title_fontsize=7)
+    # Below the panels, where no point can sit under it.
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=max(len(labels), 1),
+        fontsize=8,
+        title=f"bars: {INTERVAL_NOTE}",
+        title_fontsize=8,
+    )
     if title:
         figure.suptitle(title, fontsize=10)
     figure.savefig(path, dpi=120)
