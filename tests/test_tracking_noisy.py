@@ -442,7 +442,7 @@ def test_summary_says_when_they_do_not_coincide():
 def test_summary_makes_no_claim_with_one_seed():
     text = "\n".join(noisy_summary(fake_noisy_metrics(True, seeds=1)))
     assert "No claim for layers 1, 2: fewer than two seeds" in text
-    assert "coincide in layers" not in text
+    assert "coincide in layer" not in text
 
 
 def test_summary_leaves_out_a_layer_without_measurements():
@@ -453,7 +453,7 @@ def test_summary_leaves_out_a_layer_without_measurements():
         metrics[name] = np.where(output, np.nan, metrics[name])
     text = "\n".join(noisy_summary(metrics))
     assert "| 1 | 4 |" in text and "| 2 |" not in text
-    assert "coincide in layers 1:" in text
+    assert "coincide in layer 1:" in text
     assert "No claim" not in text
 
 

@@ -67,6 +67,8 @@ def plot_noisy(
     )
     for ax, (column, label) in zip(axes, panels, strict=True):
         for index, layer in enumerate(curves.layers):
+            if not np.isfinite(curves.mean[INFORMATION][:, index]).any():
+                continue  # the noiseless output layer: no noisy measurement
             color = f"C{index % 10}"
             ax.plot(
                 curves.epochs, curves.mean[column][:, index], color=color, label=f"layer {layer}"
@@ -83,7 +85,8 @@ def plot_noisy(
         ax.set_xlim(left=0)
         ax.set_xlabel("epoch")
         ax.set_ylabel(label)
-    axes[1].set_ylim(-0.02, 1.02)
+    # From 0 up to the data (a fixed [0, 1] flattens the small overlaps of a run).
+    axes[1].set_ylim(bottom=0)
     axes[0].legend(fontsize=7)
     figure.suptitle(
         (title or "Noisy network: compression and clustering")
@@ -181,19 +184,25 @@ def noisy_summary(
         verdicts[_verdict(curves, index, peak, spearman)].append(str(layer))
     lines.append("")
     sentences = {
-        "coincide": "Compression and clustering coincide in layers {}: I(X;T) fell after "
+        "coincide": "Compression and clustering coincide in {}: I(X;T) fell after "
         "its peak while the clustering rose.",
-        "differ": "Compression and clustering do not coincide in layers {}: I(X;T) fell "
+        "differ": "Compression and clustering do not coincide in {}: I(X;T) fell "
         "after its peak, but the clustering did not rise with it.",
-        "none": "No compression in layers {}: I(X;T) at the last epoch is within the "
+        "none": "No compression in {}: I(X;T) at the last epoch is within the "
         "interval at its peak.",
-        "no claim": "No claim for layers {}: fewer than two seeds (no interval) or fewer "
-        f"than {MIN_CORRELATION_EPOCHS} epochs from the peak on.",
+        "no claim": "No claim for {}: fewer than two seeds (no interval), fewer than "
+        f"{MIN_CORRELATION_EPOCHS} epochs from the peak on, or constant curves (no "
+        "correlation).",
     }
     for verdict, layers in verdicts.items():
         if layers:
-            lines.append(sentences[verdict].format(", ".join(layers)))
+            lines.append(sentences[verdict].format(_layers(layers)))
     return lines
+
+
+def _layers(layers: list[str]) -> str:
+    """``"layer 5"`` or ``"layers 2, 3, 4"``."""
+    return ("layer " if len(layers) == 1 else "layers ") + ", ".join(layers)
 
 
 def _verdict(curves: SeedCurves, layer: int, peak: int, spearman: float) -> str:
